@@ -1,0 +1,65 @@
+import type { Diagnostic, DiagnosticSeverity } from '../domain/document.ts';
+
+/** Stable diagnostic codes of the parse stage. Consumers match on these, never on messages. */
+export const ParseCode = {
+  EmptyDocument: 'PARSE_EMPTY_DOCUMENT',
+  BinaryContent: 'PARSE_BINARY_CONTENT',
+  MissingTitle: 'PARSE_MISSING_TITLE',
+  MalformedTitle: 'PARSE_MALFORMED_TITLE',
+  MissingGuidelineNumber: 'PARSE_MISSING_GUIDELINE_NUMBER',
+  MissingDate: 'PARSE_MISSING_DATE',
+  InvalidDate: 'PARSE_INVALID_DATE',
+  DateOrder: 'PARSE_DATE_ORDER',
+  MissingSection: 'PARSE_MISSING_SECTION',
+  DuplicateSection: 'PARSE_DUPLICATE_SECTION',
+  UnknownSection: 'PARSE_UNKNOWN_SECTION',
+  NoIndications: 'PARSE_NO_INDICATIONS',
+  NoScenarios: 'PARSE_NO_SCENARIOS',
+  NoCodes: 'PARSE_NO_CODES',
+  MalformedCode: 'PARSE_MALFORMED_CODE',
+  NoLinesOfBusiness: 'PARSE_NO_LINES_OF_BUSINESS',
+  DuplicateLineOfBusiness: 'PARSE_DUPLICATE_LINE_OF_BUSINESS',
+  MalformedHistoryRow: 'PARSE_MALFORMED_HISTORY_ROW',
+  MalformedReference: 'PARSE_MALFORMED_REFERENCE',
+  ReferenceNumbering: 'PARSE_REFERENCE_NUMBERING',
+  DuplicateReference: 'PARSE_DUPLICATE_REFERENCE',
+  OrganizationNameMismatch: 'PARSE_ORGANIZATION_NAME_MISMATCH',
+  UnknownWarningGroup: 'PARSE_UNKNOWN_WARNING_GROUP',
+  UnrecognizedLine: 'PARSE_UNRECOGNIZED_LINE',
+  WrappedLine: 'PARSE_WRAPPED_LINE',
+  DuplicateCriterion: 'PARSE_DUPLICATE_CRITERION',
+} as const;
+
+export type ParseCode = (typeof ParseCode)[keyof typeof ParseCode];
+
+export class DiagnosticCollector {
+  readonly #items: Diagnostic[] = [];
+
+  add(severity: DiagnosticSeverity, code: ParseCode, line: number, message: string): void {
+    this.#items.push({ code, severity, message, line });
+  }
+
+  error(code: ParseCode, line: number, message: string): void {
+    this.add('error', code, line, message);
+  }
+
+  warning(code: ParseCode, line: number, message: string): void {
+    this.add('warning', code, line, message);
+  }
+
+  info(code: ParseCode, line: number, message: string): void {
+    this.add('info', code, line, message);
+  }
+
+  hasErrors(): boolean {
+    return this.#items.some((item) => item.severity === 'error');
+  }
+
+  /** Sorted by line, then severity, then code, so output is deterministic. */
+  sorted(): Diagnostic[] {
+    const rank = { error: 0, warning: 1, info: 2 } as const;
+    return [...this.#items].sort(
+      (a, b) => a.line - b.line || rank[a.severity] - rank[b.severity] || a.code.localeCompare(b.code) || a.message.localeCompare(b.message),
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import { parseDocument } from 'htmlparser2';
+import type { ChildNode } from 'domhandler';
+
+/** Markdown-style autolinks (<https://…>) are not HTML tags: they are kept as their URL text. */
+const AUTOLINK = /<(https?:\/\/[^>\s]+)>/g;
+
+/**
+ * Plain text of a line that may hold inline HTML (<u>, <i>, <input>, <ul>). Entities are decoded;
+ * tags are dropped. A real HTML parser reads the tags, so unclosed or odd markup cannot confuse it.
+ */
+export function inlineText(raw: string): string {
+  if (!raw.includes('<') && !raw.includes('&')) return raw;
+  let out = '';
+  let last = 0;
+  for (const match of raw.matchAll(AUTOLINK)) {
+    out += htmlText(raw.slice(last, match.index));
+    out += match[1];
+    last = match.index + match[0].length;
+  }
+  return out + htmlText(raw.slice(last));
+}
+
+function htmlText(fragment: string): string {
+  if (fragment === '') return '';
+  return textOf(parseDocument(fragment, { decodeEntities: true }).children);
+}
+
+function textOf(nodes: readonly ChildNode[]): string {
+  let out = '';
+  for (const node of nodes) {
+    if (node.type === 'text') out += node.data;
+    else if ('children' in node && node.type !== 'comment') out += textOf(node.children as ChildNode[]);
+  }
+  return out;
+}
+
+export interface CheckboxCell {
+  readonly checked: boolean;
+}
+
+/** Reads a `<input type="checkbox">` cell; null when the cell is not exactly one checkbox. */
+export function checkboxCell(raw: string): CheckboxCell | null {
+  const nodes = parseDocument(raw).children.filter((node) => !(node.type === 'text' && node.data.trim() === ''));
+  const [only] = nodes;
+  if (nodes.length !== 1 || only === undefined || only.type !== 'tag' || only.name !== 'input') return null;
+  if ((only.attribs['type'] ?? '').toLowerCase() !== 'checkbox') return null;
+  return { checked: 'checked' in only.attribs };
+}
+
+/**
+ * Items of a list cell: `<li>` elements when present, else the text split at "•" bullets
+ * (the converter writes `<ul>` with inline bullets and no `<li>`).
+ */
+export function listCellItems(raw: string): string[] {
+  const root = parseDocument(raw, { decodeEntities: true });
+  const listItems: string[] = [];
+  const walk = (nodes: readonly ChildNode[]): void => {
+    for (const node of nodes) {
+      if (node.type === 'tag' && node.name === 'li') listItems.push(normalizeSpace(textOf(node.children)));
+      else if ('children' in node) walk(node.children as ChildNode[]);
+    }
+  };
+  walk(root.children);
+  const items = listItems.length > 0 ? listItems : textOf(root.children).split('•');
+  return items.map(normalizeSpace).filter((item) => item !== '');
+}
+
+export function normalizeSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
