@@ -29,7 +29,7 @@ function textOf(nodes: readonly ChildNode[]): string {
   let out = '';
   for (const node of nodes) {
     if (node.type === 'text') out += node.data;
-    else if ('children' in node && node.type !== 'comment') out += textOf(node.children as ChildNode[]);
+    else if ('children' in node) out += textOf(node.children as ChildNode[]);
   }
   return out;
 }

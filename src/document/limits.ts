@@ -1,6 +1,6 @@
 import type { QuantitativeLimit } from '../domain/document.ts';
 
-const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
+const NUMBER = String.raw`(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)`;
 const DOSE_UNIT = String.raw`(mcg|micrograms?|mg|milligrams?|g|grams?|mL|units?)`;
 const PER = String.raw`(?:\s*\/\s*(day|dose|week|m2|m²|kg|cycle))?(?:\s*\/\s*(day|dose|week|m2|m²|kg|cycle))?(?:\s+per\s+(day|dose|week|cycle|infusion))?`;
 /** "dose limit of <drug> 28 mcg/day", "dose limit of 500 mg/m2", "0.8 mg/m² per dose". */
@@ -36,7 +36,7 @@ export function parseLimits(text: string): QuantitativeLimit[] {
     const sourceText = dose[0].slice(dose[0].search(/\d/));
     limits.push({
       kind: 'MAX_DOSE',
-      amount: Number(dose[1]),
+      amount: Number((dose[1] ?? '').replaceAll(',', '')),
       unit: normalizeUnit(dose[2] ?? ''),
       per: [dose[3], dose[4], dose[5]].filter((part): part is string => part !== undefined).map(normalizePer),
       qualifier: null,
@@ -48,7 +48,7 @@ export function parseLimits(text: string): QuantitativeLimit[] {
     const qualifier = duration[3]?.replace(/\s+therapy$/i, '').trim() ?? null;
     limits.push({
       kind: 'MAX_DURATION',
-      amount: Number(duration[1]),
+      amount: Number((duration[1] ?? '').replaceAll(',', '')),
       unit: normalizeUnit(duration[2] ?? ''),
       per: [],
       qualifier: qualifier === '' ? null : qualifier,
