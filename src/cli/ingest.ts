@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import type { IngestResult } from '../services/ingest-document.ts';
+import { expandDocumentPaths, ingestFiles } from '../services/ingest-files.ts';
+import { prepareDatabase } from '../store/prepare-database.ts';
+import { databaseUrl } from './config.ts';
+
+function formatDiagnostics(result: IngestResult): string[] {
+  return result.diagnostics
+    .filter((diagnostic) => diagnostic.severity === 'error')
+    .map((diagnostic) => `${result.fileName}:${diagnostic.line}: ${diagnostic.code} ${diagnostic.message}`);
+}
+
+const program = new Command()
+  .name('ingest')
+  .description('Load guideline documents (files or folders of .txt) into the database named by DATABASE_URL.')
+  .argument('<paths...>', 'guideline documents or folders holding them')
+  .option('--no-progress', 'never draw a progress bar')
+  .action(async (paths: string[], options: { progress: boolean }) => {
+    const files = expandDocumentPaths(paths);
+    const { database } = await prepareDatabase(databaseUrl());
+    const bar = options.progress && process.stderr.isTTY && files.length > 1
+      ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} {file}', stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : null;
+    bar?.start(files.length, 0, { file: '' });
+    const failures: string[] = [];
+    try {
+      const summary = await ingestFiles(database.client, files, (result) => {
+        bar?.increment({ file: result.fileName });
+        failures.push(...formatDiagnostics(result));
+        if (!bar && files.length <= 20) console.log(`${result.status.padEnd(9)} ${result.fileName}${result.guidelineNumber ? ` (${result.guidelineNumber})` : ''}`);
+      });
+      bar?.stop();
+      for (const line of failures) console.error(line);
+      console.log(`loaded ${summary.loaded}, unchanged ${summary.unchanged}, rejected ${summary.rejected} (${files.length} files, ${database.description})`);
+      process.exitCode = summary.rejected > 0 ? 1 : 0;
+    } finally {
+      await database.close();
+    }
+  });
+
+await program.parseAsync();

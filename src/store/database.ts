@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { PrismaClient } from './generated/sqlite/client.ts';
+
+export type Provider = 'sqlite' | 'postgresql';
+
+/**
+ * The application is typed against the SQLite client. The PostgreSQL client is a superset of it,
+ * so it is cast once here; a PostgreSQL-only query feature then fails to compile in shared code.
+ */
+export type Client = PrismaClient;
+
+export interface Database {
+  readonly provider: Provider;
+  readonly client: Client;
+  /** Connection target, without credentials; safe to log. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATABASE_URL = 'file:./data/guidelines.db';
+
+export class DatabaseUrlError extends Error {
+  readonly code = 'STORE_BAD_DATABASE_URL';
+}
+
+export function providerOf(url: string): Provider {
+  if (url.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql';
+  throw new DatabaseUrlError('DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)');
+}
+
+/** Absolute path of a SQLite file: URL, relative to the working directory. */
+export function sqlitePath(url: string): string {
+  const path = url.slice('file:'.length).replace(/\?.*$/, '');
+  return path === ':memory:' ? path : resolve(path);
+}
+
+export function describeUrl(url: string): string {
+  if (providerOf(url) === 'sqlite') return `sqlite ${sqlitePath(url)}`;
+  const parsed = new URL(url);
+  return `postgresql ${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+}
+
+/** Opens the database named by the URL; the unused provider's driver is never loaded. */
+export async function openDatabase(url: string): Promise<Database> {
+  const provider = providerOf(url);
+  if (provider === 'sqlite') {
+    const path = sqlitePath(url);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const [{ PrismaBetterSqlite3 }, { PrismaClient: SqliteClient }] = await Promise.all([
+      import('@prisma/adapter-better-sqlite3'),
+      import('./generated/sqlite/client.ts'),
+    ]);
+    const client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: path, timeout: 5000 }) });
+    // WAL lets readers proceed while a writer ingests; the busy timeout above makes writers queue.
+    await client.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await client.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+    return { provider, client, description: describeUrl(url), close: () => client.$disconnect() };
+  }
+  const [{ PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
+    import('@prisma/adapter-pg'),
+    import('./generated/postgresql/client.ts'),
+  ]);
+  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Client;
+  return { provider, client, description: describeUrl(url), close: () => client.$disconnect() };
+}

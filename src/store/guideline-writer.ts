@@ -1,0 +1,60 @@
+import type { Client } from './database.ts';
+import type { VersionRecords } from '../records/version-records.ts';
+
+export interface SourceDocumentInput {
+  readonly id: string;
+  readonly sha256: string;
+  readonly text: string;
+  readonly byteLength: number;
+  readonly fileName: string;
+}
+
+export type SaveOutcome =
+  | { readonly status: 'loaded'; readonly versionId: string }
+  | { readonly status: 'unchanged'; readonly versionId: string | null }
+  | { readonly status: 'conflict'; readonly versionId: string; readonly message: string };
+
+/**
+ * Writes one guideline version and everything under it in a single transaction. Versions are
+ * append-only: an identical document is "unchanged"; a different document for a month that already
+ * has a version is a conflict, never an overwrite.
+ */
+export async function saveVersion(
+  client: Client,
+  guidelineNumber: string,
+  source: SourceDocumentInput,
+  buildRecords: (ids: { guidelineId: string }) => VersionRecords,
+  newGuidelineId: string,
+): Promise<SaveOutcome> {
+  return client.$transaction(async (tx) => {
+    const existingSource = await tx.sourceDocument.findUnique({ where: { sha256: source.sha256 }, select: { version: { select: { id: true } } } });
+    if (existingSource) return { status: 'unchanged', versionId: existingSource.version?.id ?? null };
+    const guideline =
+      (await tx.guideline.findUnique({ where: { number: guidelineNumber }, select: { id: true } })) ??
+      (await tx.guideline.create({ data: { id: newGuidelineId, number: guidelineNumber }, select: { id: true } }));
+    const records = buildRecords({ guidelineId: guideline.id });
+    const sameMonth = await tx.guidelineVersion.findUnique({
+      where: { guidelineId_implementationMonth: { guidelineId: guideline.id, implementationMonth: records.version.implementationMonth } },
+      select: { id: true },
+    });
+    if (sameMonth) {
+      return {
+        status: 'conflict',
+        versionId: sameMonth.id,
+        message: `${guidelineNumber} already has a different published version implemented ${records.version.implementationMonth}; published versions never change`,
+      };
+    }
+    await tx.sourceDocument.create({ data: source });
+    await tx.guidelineVersion.create({ data: records.version as never });
+    await tx.passage.createMany({ data: records.passages });
+    await tx.diseaseSection.createMany({ data: records.diseaseSections as never });
+    // Parents before children: criteria are ordered so every parentId row precedes its children.
+    await tx.criterion.createMany({ data: records.criteria });
+    await tx.quantitativeLimit.createMany({ data: records.limits as never });
+    await tx.billingCode.createMany({ data: records.codes });
+    await tx.versionLineOfBusiness.createMany({ data: records.linesOfBusiness });
+    await tx.policyHistoryEntry.createMany({ data: records.policyHistory as never });
+    await tx.reference.createMany({ data: records.references });
+    return { status: 'loaded', versionId: records.version.id };
+  });
+}

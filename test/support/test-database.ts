@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Database, Provider } from '../../src/store/database.ts';
+import { providerOf } from '../../src/store/database.ts';
+import { prepareDatabase } from '../../src/store/prepare-database.ts';
+
+/**
+ * The provider under test follows DATABASE_URL, as in production: unset or file: → SQLite in a temp
+ * folder; postgresql:// → a fresh database created on that server for each test file and dropped after.
+ */
+export const testProvider: Provider = process.env['DATABASE_URL'] ? providerOf(process.env['DATABASE_URL']) : 'sqlite';
+
+export interface TestDatabase {
+  readonly url: string;
+  readonly database: Database;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (testProvider === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'guidelines-test-'));
+    return { url: `file:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const server = new URL(process.env['DATABASE_URL'] as string);
+  const name = `test_${randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(server.toString());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const cleanup = new pg.Client({ connectionString: server.toString() });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** A freshly migrated, empty database of the provider under test. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const { url, drop } = await createTestDatabaseUrl();
+  const { database } = await prepareDatabase(url);
+  return {
+    url,
+    database,
+    drop: async () => {
+      await database.close();
+      await drop();
+    },
+  };
+}
+
+/** Row counts of every table: atomicity tests compare them before and after a failed write. */
+export async function rowCounts(database: Database): Promise<Record<string, number>> {
+  const client = database.client;
+  const entries = await Promise.all(
+    (['guideline', 'sourceDocument', 'guidelineVersion', 'passage', 'diseaseSection', 'criterion', 'quantitativeLimit', 'billingCode', 'versionLineOfBusiness', 'policyHistoryEntry', 'reference'] as const).map(
+      async (model) => [model, await (client[model] as unknown as { count(): Promise<number> }).count()] as const,
+    ),
+  );
+  return Object.fromEntries(entries);
+}
