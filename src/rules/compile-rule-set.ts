@@ -1,0 +1,241 @@
+import type { Criterion, GuidelineDocument, QuantitativeLimit, SourceSpan } from '../domain/document.ts';
+import { formatYearMonth } from '../domain/document.ts';
+import type { CompiledExpression } from './compile-expression.ts';
+import { compileExpression } from './compile-expression.ts';
+import type { Expression } from './expression.ts';
+import type { AuthorizationRule, Citation, FactDefinition, InterpretationSource, LimitDeclaration, RuleSetSource } from './rule-set.ts';
+
+export const RuleSetCode = {
+  GuidelineMismatch: 'RULES_GUIDELINE_MISMATCH',
+  DuplicateFact: 'RULES_DUPLICATE_FACT',
+  UnknownCriterion: 'RULES_UNKNOWN_CRITERION',
+  CitationMismatch: 'RULES_CITATION_MISMATCH',
+  UnknownSection: 'RULES_UNKNOWN_SECTION',
+  LimitMismatch: 'RULES_LIMIT_MISMATCH',
+  LimitUnitMismatch: 'RULES_LIMIT_UNIT_MISMATCH',
+  Expression: 'RULES_EXPRESSION',
+  UncoveredCriterion: 'RULES_UNCOVERED_CRITERION',
+  BadAuthorization: 'RULES_BAD_AUTHORIZATION',
+} as const;
+
+export interface RuleSetProblem {
+  readonly code: (typeof RuleSetCode)[keyof typeof RuleSetCode];
+  readonly message: string;
+}
+
+export interface CitedText {
+  readonly key: string;
+  readonly text: string;
+  readonly span: SourceSpan | null;
+}
+
+export interface CompiledRule {
+  readonly citation: CitedText;
+  readonly condition: CompiledExpression;
+}
+
+export interface CompiledExclusion extends CompiledRule {
+  readonly limit: QuantitativeLimit | null;
+}
+
+export interface CompiledIndication {
+  readonly section: string;
+  readonly population: CompiledRule;
+  readonly scenarios: readonly CompiledRule[];
+}
+
+/** A rule set bound to one guideline version: citations resolved, limits checked, expressions compiled. */
+export interface CompiledRuleSet {
+  readonly name: string;
+  readonly guidelineNumber: string;
+  readonly facts: readonly FactDefinition[];
+  readonly evidenceFields: readonly FactDefinition[];
+  readonly slotOf: ReadonlyMap<string, number>;
+  readonly indications: readonly CompiledIndication[];
+  readonly contraindications: readonly CompiledRule[];
+  readonly exclusions: readonly CompiledExclusion[];
+  readonly continuation: { readonly requested: CompiledExpression; readonly conditions: readonly CompiledRule[] } | null;
+  readonly offLabel: { readonly citation: CitedText; readonly checklist: readonly CompiledRule[] } | null;
+  readonly notices: readonly (CitedText & { readonly kind: string })[];
+  readonly authorize: readonly (AuthorizationRule & { readonly limit: QuantitativeLimit; readonly citation: CitedText; readonly billingUnit: { amount: number; unit: string } | null })[];
+  readonly linesOfBusiness: ReadonlyMap<string, { readonly label: string; readonly applicable: boolean; readonly span: SourceSpan }>;
+  readonly interpretations: readonly InterpretationSource[];
+}
+
+function allCriteria(document: GuidelineDocument): Criterion[] {
+  const flat: Criterion[] = [];
+  const walk = (items: readonly Criterion[]): void => {
+    for (const item of items) {
+      flat.push(item);
+      walk(item.children);
+    }
+  };
+  walk(document.continuation?.conditions ?? []);
+  document.indications.forEach((section) => walk(section.scenarios));
+  walk(document.contraindications);
+  walk(document.boxedWarnings);
+  walk(document.warnings);
+  walk(document.exclusions);
+  return flat;
+}
+
+function sameLimit(declared: LimitDeclaration, parsed: QuantitativeLimit): boolean {
+  return (
+    declared.kind === parsed.kind &&
+    declared.amount === parsed.amount &&
+    declared.unit === parsed.unit &&
+    (declared.per ?? []).join('/') === parsed.per.join('/') &&
+    (declared.qualifier ?? null) === parsed.qualifier
+  );
+}
+
+function limitUnit(limit: QuantitativeLimit): string {
+  return [limit.unit, ...limit.per].join('/');
+}
+
+/** The fact keys compared against "$limit" in an expression. */
+function factsComparedWithLimit(expression: Expression): string[] {
+  if ('all' in expression) return expression.all.flatMap(factsComparedWithLimit);
+  if ('any' in expression) return expression.any.flatMap(factsComparedWithLimit);
+  if ('not' in expression) return factsComparedWithLimit(expression.not);
+  if ('atLeast' in expression) return expression.of.flatMap(factsComparedWithLimit);
+  const usesLimit = (['lt', 'le', 'gt', 'ge'] as const).some((operator) => (expression as Record<string, unknown>)[operator] === '$limit');
+  if (!usesLimit) return [];
+  if ('fact' in expression) return [expression.fact];
+  if ('sum' in expression) return [...expression.sum];
+  return [];
+}
+
+/**
+ * Binds a rule set to the version it was reviewed against. Every problem is collected (sorted),
+ * never thrown one at a time; a rule set with problems must not be attached.
+ */
+export function compileRuleSet(source: RuleSetSource, document: GuidelineDocument): { ruleSet: CompiledRuleSet | null; problems: RuleSetProblem[] } {
+  const problems: RuleSetProblem[] = [];
+  const problem = (code: RuleSetProblem['code'], message: string): void => void problems.push({ code, message });
+
+  if (source.guideline !== document.header.guidelineNumber || source.implementationDate !== formatYearMonth(document.header.implementationDate)) {
+    problem(RuleSetCode.GuidelineMismatch, `rule set ${source.name} is for ${source.guideline} ${source.implementationDate}, not ${document.header.guidelineNumber} ${formatYearMonth(document.header.implementationDate)}`);
+  }
+  const factByKey = new Map<string, FactDefinition>();
+  for (const fact of source.facts) {
+    if (factByKey.has(fact.key)) problem(RuleSetCode.DuplicateFact, `fact "${fact.key}" is declared twice`);
+    factByKey.set(fact.key, fact);
+  }
+  const slotOf = new Map(source.facts.map((fact, index) => [fact.key, index]));
+  const fieldByKey = new Map((source.evidence ?? []).map((field) => [field.key, field]));
+  const criteria = new Map(allCriteria(document).map((criterion) => [criterion.key, criterion]));
+  const covered = new Set<string>();
+
+  const cite = (citation: Citation, where: string): CitedText => {
+    const criterion = criteria.get(citation.key);
+    covered.add(citation.key);
+    if (!criterion) {
+      problem(RuleSetCode.UnknownCriterion, `${where}: criterion ${citation.key} is not in this version`);
+      return { key: citation.key, text: citation.text, span: null };
+    }
+    if (criterion.text !== citation.text) {
+      problem(RuleSetCode.CitationMismatch, `${where}: the quoted text of ${citation.key} does not match the version's text (the text changed and the rule was not reviewed)`);
+    }
+    return { key: criterion.key, text: criterion.text, span: criterion.span };
+  };
+  const compile = (expression: Expression, where: string, limitAmount?: number): CompiledExpression =>
+    compileExpression(expression, {
+      slotOf: (key) => slotOf.get(key),
+      factOf: (key) => factByKey.get(key),
+      fieldOf: (key) => fieldByKey.get(key),
+      limitAmount,
+      error: (message) => problem(RuleSetCode.Expression, `${where}: ${message}`),
+    });
+
+  const indications: CompiledIndication[] = source.indications.map((rule) => {
+    const section = document.indications.find((candidate) => candidate.name === rule.section);
+    if (!section) problem(RuleSetCode.UnknownSection, `indication "${rule.section}" is not a disease section of this version`);
+    if (section && section.population?.text !== rule.population.cites) {
+      problem(RuleSetCode.CitationMismatch, `indication "${rule.section}": the quoted population text does not match the version's text`);
+    }
+    const populationCitation: CitedText = { key: `POP-${section?.ordinal ?? 0}`, text: section?.population?.text ?? rule.population.cites, span: section?.population?.span ?? null };
+    return {
+      section: rule.section,
+      population: { citation: populationCitation, condition: compile(rule.population.when, `population of ${rule.section}`) },
+      scenarios: rule.scenarios.map((scenario) => ({ citation: cite(scenario.cites, `scenario ${scenario.cites.key}`), condition: compile(scenario.when, `scenario ${scenario.cites.key}`) })),
+    };
+  });
+
+  const contraindications = source.contraindications.map((rule) => ({ citation: cite(rule.cites, `contraindication ${rule.cites.key}`), condition: compile(rule.when, `contraindication ${rule.cites.key}`) }));
+
+  const exclusions: CompiledExclusion[] = source.exclusions.map((rule) => {
+    const where = `exclusion ${rule.cites.key}`;
+    const citation = cite(rule.cites, where);
+    let limit: QuantitativeLimit | null = null;
+    if (rule.limit) {
+      const parsed = criteria.get(rule.cites.key)?.limits ?? [];
+      limit = parsed.find((candidate) => sameLimit(rule.limit as LimitDeclaration, candidate)) ?? null;
+      if (!limit) {
+        problem(RuleSetCode.LimitMismatch, `${where}: declared limit ${rule.limit.amount} ${[rule.limit.unit, ...(rule.limit.per ?? [])].join('/')} does not equal the limit in the text (${parsed.map((p) => `${p.amount} ${limitUnit(p)}`).join(', ') || 'none'})`);
+      } else {
+        for (const key of factsComparedWithLimit(rule.when)) {
+          const unit = factByKey.get(key)?.unit;
+          if (unit !== limitUnit(limit)) problem(RuleSetCode.LimitUnitMismatch, `${where}: fact "${key}" is in ${unit ?? 'no unit'}, the limit in ${limitUnit(limit)}`);
+        }
+      }
+    }
+    return { citation, limit, condition: compile(rule.when, where, rule.limit?.amount) };
+  });
+
+  const continuation = source.continuation
+    ? {
+        requested: compile(source.continuation.requested, 'continuation request'),
+        conditions: source.continuation.conditions.map((rule) => ({ citation: cite(rule.cites, `continuation ${rule.cites.key}`), condition: compile(rule.when, `continuation ${rule.cites.key}`) })),
+      }
+    : null;
+
+  const offLabel = source.offLabel
+    ? {
+        citation: cite(source.offLabel.cites, 'off-label exclusion'),
+        checklist: source.offLabel.checklist.map((rule) => ({ citation: cite(rule.cites, `checklist ${rule.cites.key}`), condition: compile(rule.when, `checklist ${rule.cites.key}`) })),
+      }
+    : null;
+
+  const notices = (source.notices ?? []).map((citation) => ({ ...cite(citation, `notice ${citation.key}`), kind: criteria.get(citation.key)?.kind ?? 'NOTICE' }));
+
+  const authorize = (source.authorize ?? []).flatMap((rule) => {
+    const exclusion = exclusions.find((candidate) => candidate.citation.key === rule.limitOf);
+    if (!exclusion?.limit) {
+      problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: ${rule.limitOf} is not an exclusion with a checked limit`);
+      return [];
+    }
+    const code = rule.billingCode ? document.codes.find((candidate) => candidate.code === rule.billingCode) : undefined;
+    if (rule.billingCode && !code) problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: billing code ${rule.billingCode} is not in this version`);
+    return [{ ...rule, limit: exclusion.limit, citation: exclusion.citation, billingUnit: code?.billingUnit ? { amount: code.billingUnit.amount, unit: code.billingUnit.unit } : null }];
+  });
+
+  for (const key of source.interpretations.flatMap((interpretation) => interpretation.criterionKeys)) {
+    if (!criteria.has(key)) problem(RuleSetCode.UnknownCriterion, `interpretation cites ${key}, which is not in this version`);
+  }
+  for (const criterion of criteria.values()) {
+    if (!covered.has(criterion.key)) problem(RuleSetCode.UncoveredCriterion, `criterion ${criterion.key} (${criterion.kind}) has no rule: "${criterion.text.slice(0, 60)}…"`);
+  }
+
+  problems.sort((a, b) => a.code.localeCompare(b.code) || a.message.localeCompare(b.message));
+  if (problems.length > 0) return { ruleSet: null, problems };
+  return {
+    problems,
+    ruleSet: {
+      name: source.name,
+      guidelineNumber: source.guideline,
+      facts: source.facts,
+      evidenceFields: source.evidence ?? [],
+      slotOf,
+      indications,
+      contraindications,
+      exclusions,
+      continuation,
+      offLabel,
+      notices,
+      authorize,
+      linesOfBusiness: new Map(document.linesOfBusiness.map((line) => [line.code, { label: line.label, applicable: line.applicable, span: line.span }])),
+      interpretations: source.interpretations,
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { epochDay } from './compile-expression.ts';
+import type { CompiledRuleSet } from './compile-rule-set.ts';
+import type { CoreRequest } from './decide.ts';
+import type { Scalar } from './expression.ts';
+import type { FactDefinition } from './rule-set.ts';
+
+export interface InputProblem {
+  /** The input field, e.g. `facts.requestedDosePerDayMcg` or `evidence[0].hazardRatio`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface RawRequest {
+  readonly dateOfService: string;
+  readonly lineOfBusiness: string;
+  readonly facts: readonly { readonly key: string; readonly value: unknown }[];
+  readonly evidence: readonly Readonly<Record<string, unknown>>[];
+}
+
+export const MAX_FACTS = 200;
+export const MAX_EVIDENCE_ITEMS = 50;
+const MAX_STRING = 200;
+
+function readValue(definition: FactDefinition, value: unknown, field: string, problems: InputProblem[]): Scalar | undefined {
+  const fail = (message: string): undefined => {
+    problems.push({ field, message });
+    return undefined;
+  };
+  if (value === null || value === undefined) return undefined;
+  switch (definition.type) {
+    case 'boolean':
+      return typeof value === 'boolean' ? value : fail('must be true or false');
+    case 'number':
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return fail('must be a finite number');
+      if (definition.type === 'integer' && !Number.isInteger(value)) return fail('must be a whole number');
+      if (definition.minimum !== undefined && value < definition.minimum) return fail(`must be at least ${definition.minimum}${definition.unit ? ` ${definition.unit}` : ''}`);
+      if (definition.maximum !== undefined && value > definition.maximum) return fail(`must be at most ${definition.maximum}${definition.unit ? ` ${definition.unit}` : ''}`);
+      return value;
+    }
+    case 'date': {
+      if (typeof value !== 'string' || value.length > 10) return fail('must be a date YYYY-MM-DD');
+      const day = epochDay(value);
+      return day === null ? fail(`"${value}" is not a real calendar date (YYYY-MM-DD)`) : day;
+    }
+    case 'enum':
+      if (typeof value !== 'string' || value.length > MAX_STRING) return fail(`must be one of ${definition.values?.join(', ')}`);
+      return definition.values?.includes(value) ? value : fail(`"${value}" is not one of ${definition.values?.join(', ')}`);
+    default: {
+      const exhaustive: never = definition.type;
+      return fail(`unsupported fact type ${String(exhaustive)}`);
+    }
+  }
+}
+
+/**
+ * Validates a request against the rule set's fact schema and turns it into the core's input. Every
+ * problem is reported with the field it concerns; nothing is guessed or coerced.
+ */
+export function readRequest(ruleSet: CompiledRuleSet, raw: RawRequest): { request: CoreRequest | null; problems: InputProblem[] } {
+  const problems: InputProblem[] = [];
+  const dateOfService = epochDay(raw.dateOfService);
+  if (dateOfService === null) problems.push({ field: 'dateOfService', message: `"${raw.dateOfService}" is not a real calendar date (YYYY-MM-DD)` });
+  if (raw.facts.length > MAX_FACTS) problems.push({ field: 'facts', message: `at most ${MAX_FACTS} facts` });
+  if (raw.evidence.length > MAX_EVIDENCE_ITEMS) problems.push({ field: 'evidence', message: `at most ${MAX_EVIDENCE_ITEMS} evidence items` });
+  const values: (Scalar | undefined)[] = new Array(ruleSet.facts.length).fill(undefined);
+  const seen = new Set<string>();
+  for (const [index, fact] of raw.facts.slice(0, MAX_FACTS).entries()) {
+    const field = `facts[${index}]`;
+    if (typeof fact.key !== 'string' || fact.key.length > MAX_STRING) {
+      problems.push({ field, message: 'fact key must be a short string' });
+      continue;
+    }
+    const slot = ruleSet.slotOf.get(fact.key);
+    const definition = slot === undefined ? undefined : ruleSet.facts[slot];
+    if (slot === undefined || !definition) {
+      problems.push({ field: `facts.${fact.key}`, message: 'unknown fact for this guideline version (see GuidelineVersion.requirements)' });
+      continue;
+    }
+    if (seen.has(fact.key)) problems.push({ field: `facts.${fact.key}`, message: 'given more than once' });
+    seen.add(fact.key);
+    values[slot] = readValue(definition, fact.value, `facts.${fact.key}`, problems);
+  }
+  const fields = new Map(ruleSet.evidenceFields.map((definition) => [definition.key, definition]));
+  const evidence = raw.evidence.slice(0, MAX_EVIDENCE_ITEMS).map((item, index) => {
+    const read: Record<string, Scalar | undefined> = {};
+    for (const [key, value] of Object.entries(item)) {
+      const definition = fields.get(key);
+      if (!definition) {
+        if (value !== null && value !== undefined && key !== 'citation') problems.push({ field: `evidence[${index}].${key}`, message: 'unknown evidence field' });
+        continue;
+      }
+      read[key] = readValue(definition, value, `evidence[${index}].${key}`, problems);
+    }
+    return read;
+  });
+  if (problems.length > 0 || dateOfService === null) return { request: null, problems };
+  return { request: { dateOfService, lineOfBusiness: raw.lineOfBusiness, values, evidence }, problems };
+}
