@@ -22,6 +22,8 @@ export default tseslint.config(
             zone('./src/document', './src/!(domain|document)/**', 'the parser is pure: it may import only the domain'),
             zone('./src/rules', './src/!(domain|rules)/**', 'the rules core is pure: no database, GraphQL or services'),
             zone('./src/records', './src/!(domain|records)/**', 'record mapping is pure: domain in, rows out'),
+            zone('./src/compare', './src/!(domain|compare)/**', 'version comparison is pure: documents in, changes out'),
+            zone('./src/corpus', './src/!(domain|corpus)/**', 'the synthetic corpus is pure text generation'),
             zone('./src/store', './src/(api|services|cli)/**', 'the store does not know its callers'),
             zone('./src/services', './src/(api|cli)/**', 'services do not know the API or the CLI'),
             zone('./src/api', './src/store/generated/**', 'resolvers never see Prisma rows'),
@@ -35,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/rules/**/*.ts', 'src/document/**/*.ts', 'src/domain/**/*.ts'],
+    files: ['src/rules/**/*.ts', 'src/document/**/*.ts', 'src/domain/**/*.ts', 'src/compare/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

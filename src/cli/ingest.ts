@@ -32,7 +32,11 @@ const program = new Command()
       });
       bar?.stop();
       for (const line of failures) console.error(line);
-      console.log(`loaded ${summary.loaded}, unchanged ${summary.unchanged}, rejected ${summary.rejected} (${files.length} files, ${database.description})`);
+      const undecidable = summary.results.filter((result) => result.status === 'loaded' && result.decidable === false).length;
+      console.log(
+        `loaded ${summary.loaded}, unchanged ${summary.unchanged}, rules attached ${summary.rulesAttached}, rejected ${summary.rejected}` +
+          `${undecidable ? ` (${undecidable} loaded without a reviewed rule set: not decidable)` : ''} — ${files.length} files, ${database.description}`,
+      );
       process.exitCode = summary.rejected > 0 ? 1 : 0;
     } finally {
       await database.close();

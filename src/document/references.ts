@@ -1,4 +1,5 @@
 import type { Reference, SourceSpan } from '../domain/document.ts';
+import { referenceIdentity } from '../domain/reference-identity.ts';
 import type { DiagnosticCollector } from './diagnostics.ts';
 import { ParseCode } from './diagnostics.ts';
 
@@ -10,10 +11,6 @@ const ARTICLE = /^(.+?(?:et al\.|\.))\s+(.+?[.?!])\s+\*([^*]+)\*\.?\s*(.*)$/;
 /** A DOI never ends in sentence punctuation; the citation's own period is not part of it. */
 export function normalizeDoi(doi: string): string {
   return doi.replace(/[.,;]+$/, '');
-}
-
-export function normalizeCitation(citation: string): string {
-  return citation.toLowerCase().replace(/[*_]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 export function parseReference(ordinal: number, citation: string, span: SourceSpan): Reference {
@@ -62,10 +59,6 @@ export function markDuplicates(references: readonly Reference[], diagnostics: Di
   });
 }
 
-/** What makes two references the same work: the DOI when there is one, else the citation's words. */
-export function referenceIdentity(reference: Pick<Reference, 'doi' | 'citation'>): string {
-  return reference.doi ? `doi:${reference.doi.toLowerCase()}` : `citation:${normalizeCitation(reference.citation)}`;
-}
 
 export function checkNumbering(references: readonly Reference[], diagnostics: DiagnosticCollector): void {
   references.forEach((reference, index) => {

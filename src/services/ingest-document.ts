@@ -1,8 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Diagnostic } from '../domain/document.ts';
+import { parse as parseYaml } from 'yaml';
+import type { Diagnostic, GuidelineDocument } from '../domain/document.ts';
+import { compileRuleSet } from '../rules/compile-rule-set.ts';
+import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
 import { parseGuideline } from '../document/parse-guideline.ts';
 import { toVersionRecords } from '../records/version-records.ts';
 import type { Client } from '../store/database.ts';
+import type { RuleSetInput } from '../store/guideline-writer.ts';
 import { saveVersion } from '../store/guideline-writer.ts';
 
 /** Guideline documents are a few tens of kilobytes; anything this large is not one. */
@@ -14,16 +18,21 @@ export const IngestCode = {
   BinaryFile: 'INGEST_BINARY_FILE',
   InvalidEncoding: 'INGEST_INVALID_ENCODING',
   VersionConflict: 'INGEST_VERSION_CONFLICT',
+  RuleSetInvalid: 'INGEST_RULE_SET_INVALID',
 } as const;
 
 export interface IngestInput {
   readonly fileName: string;
   readonly bytes: Uint8Array;
+  /** The reviewed rule set authored beside the document, if there is one (YAML). */
+  readonly ruleSet?: { readonly fileName: string; readonly text: string } | undefined;
 }
 
 export interface IngestResult {
   readonly fileName: string;
-  readonly status: 'loaded' | 'unchanged' | 'rejected';
+  readonly status: 'loaded' | 'unchanged' | 'rules-attached' | 'rejected';
+  /** Whether the version has a reviewed rule set attached by this ingestion or before. */
+  readonly decidable: boolean | null;
   readonly guidelineNumber: string | null;
   readonly versionId: string | null;
   /** Null when the file was refused unread (too large). */
@@ -38,7 +47,7 @@ function tooLargeMessage(byteLength: number): string {
 /** For callers that know the size before reading: a huge file is refused without loading it. */
 export function tooLargeResult(fileName: string, byteLength: number): IngestResult {
   return {
-    fileName, status: 'rejected', guidelineNumber: null, versionId: null, sha256: null,
+    fileName, status: 'rejected', guidelineNumber: null, versionId: null, sha256: null, decidable: null,
     diagnostics: [{ code: IngestCode.TooLarge, severity: 'error', message: tooLargeMessage(byteLength), line: 1 }],
   };
 }
@@ -85,13 +94,17 @@ function firstInvalidUtf8Line(bytes: Uint8Array): number {
  */
 export async function ingestDocument(client: Client, input: IngestInput): Promise<IngestResult> {
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
-  const base = { fileName: input.fileName, sha256 };
+  const base = { fileName: input.fileName, sha256, decidable: null };
   const checked = rejectBytes(input.bytes);
   if ('diagnostic' in checked) return { ...base, status: 'rejected', guidelineNumber: null, versionId: null, diagnostics: [checked.diagnostic] };
 
   const { document, diagnostics } = parseGuideline(checked.text);
   if (!document) return { ...base, status: 'rejected', guidelineNumber: null, versionId: null, diagnostics };
   const guidelineNumber = document.header.guidelineNumber;
+  const ruleSet = input.ruleSet ? checkRuleSet(input.ruleSet, document) : null;
+  if (ruleSet && 'problems' in ruleSet) {
+    return { ...base, status: 'rejected', guidelineNumber, versionId: null, diagnostics: [...diagnostics, ...ruleSet.problems] };
+  }
   const versionId = randomUUID();
   const sourceDocumentId = randomUUID();
   const outcome = await saveVersion(
@@ -100,6 +113,7 @@ export async function ingestDocument(client: Client, input: IngestInput): Promis
     { id: sourceDocumentId, sha256, text: checked.text, byteLength: input.bytes.byteLength, fileName: input.fileName },
     ({ guidelineId }) => toVersionRecords(document, diagnostics, { versionId, guidelineId, sourceDocumentId, newId: randomUUID }),
     randomUUID(),
+    ruleSet?.row ?? null,
   );
   if (outcome.status === 'conflict') {
     return {
@@ -107,5 +121,31 @@ export async function ingestDocument(client: Client, input: IngestInput): Promis
       diagnostics: [...diagnostics, { code: IngestCode.VersionConflict, severity: 'error', message: outcome.message, line: document.header.datesSpan.startLine }],
     };
   }
-  return { ...base, status: outcome.status, guidelineNumber, versionId: outcome.versionId, diagnostics };
+  const decidable = outcome.status === 'unchanged' ? null : ruleSet !== null;
+  return { ...base, status: outcome.status, guidelineNumber, versionId: outcome.versionId, decidable, diagnostics };
+}
+
+/** Validates and compiles a rule set against the parsed document: any problem rejects the whole ingestion. */
+function checkRuleSet(file: { fileName: string; text: string }, document: GuidelineDocument): { row: RuleSetInput } | { problems: Diagnostic[] } {
+  const problem = (code: string, message: string): Diagnostic => ({ code, severity: 'error', message: `${file.fileName}: ${message}`, line: 1 });
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(file.text, { maxAliasCount: 50 });
+  } catch (error) {
+    return { problems: [problem(IngestCode.RuleSetInvalid, `not valid YAML: ${(error as Error).message.split('\n')[0]}`)] };
+  }
+  const { source, problems: schemaProblems } = validateRuleSetSource(parsed);
+  if (!source) return { problems: schemaProblems.map((message) => problem(IngestCode.RuleSetInvalid, message)) };
+  const { problems } = compileRuleSet(source, document);
+  if (problems.length > 0) return { problems: problems.map((item) => problem(item.code, item.message)) };
+  return {
+    row: {
+      name: source.name,
+      sha256: createHash('sha256').update(file.text).digest('hex'),
+      fileName: file.fileName,
+      source: file.text,
+      reviewedBy: source.reviewedBy,
+      reviewedOn: source.reviewedOn,
+    },
+  };
 }

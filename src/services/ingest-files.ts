@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Client } from '../store/database.ts';
 import type { IngestResult } from './ingest-document.ts';
@@ -15,10 +15,18 @@ export function expandDocumentPaths(paths: readonly string[]): string[] {
   });
 }
 
+/** A document's rule set is the file with the same name and the extension .rules.yaml. */
+export function ruleSetBeside(documentPath: string, baseDir: string): { fileName: string; text: string } | undefined {
+  const path = documentPath.replace(/\.txt$/, '.rules.yaml');
+  if (path === documentPath || !existsSync(path)) return undefined;
+  return { fileName: relative(baseDir, path) || path, text: readFileSync(path, 'utf8') };
+}
+
 export interface IngestSummary {
   readonly results: IngestResult[];
   readonly loaded: number;
   readonly unchanged: number;
+  readonly rulesAttached: number;
   readonly rejected: number;
 }
 
@@ -34,7 +42,7 @@ export async function ingestFiles(
     const size = statSync(file).size;
     const fileName = relative(baseDir, file) || file;
     const result =
-      size > MAX_DOCUMENT_BYTES ? tooLargeResult(fileName, size) : await ingestDocument(client, { fileName, bytes: readFileSync(file) });
+      size > MAX_DOCUMENT_BYTES ? tooLargeResult(fileName, size) : await ingestDocument(client, { fileName, bytes: readFileSync(file), ruleSet: ruleSetBeside(file, baseDir) });
     results.push(result);
     onResult(result);
   }
@@ -42,6 +50,7 @@ export async function ingestFiles(
     results,
     loaded: results.filter((result) => result.status === 'loaded').length,
     unchanged: results.filter((result) => result.status === 'unchanged').length,
+    rulesAttached: results.filter((result) => result.status === 'rules-attached').length,
     rejected: results.filter((result) => result.status === 'rejected').length,
   };
 }

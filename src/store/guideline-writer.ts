@@ -9,9 +9,19 @@ export interface SourceDocumentInput {
   readonly fileName: string;
 }
 
+export interface RuleSetInput {
+  readonly name: string;
+  readonly sha256: string;
+  readonly fileName: string;
+  readonly source: string;
+  readonly reviewedBy: string;
+  readonly reviewedOn: string;
+}
+
 export type SaveOutcome =
   | { readonly status: 'loaded'; readonly versionId: string }
   | { readonly status: 'unchanged'; readonly versionId: string | null }
+  | { readonly status: 'rules-attached'; readonly versionId: string }
   | { readonly status: 'conflict'; readonly versionId: string; readonly message: string };
 
 /**
@@ -25,10 +35,23 @@ export async function saveVersion(
   source: SourceDocumentInput,
   buildRecords: (ids: { guidelineId: string }) => VersionRecords,
   newGuidelineId: string,
+  ruleSet: RuleSetInput | null = null,
 ): Promise<SaveOutcome> {
   return client.$transaction(async (tx) => {
-    const existingSource = await tx.sourceDocument.findUnique({ where: { sha256: source.sha256 }, select: { version: { select: { id: true } } } });
-    if (existingSource) return { status: 'unchanged', versionId: existingSource.version?.id ?? null };
+    const existingSource = await tx.sourceDocument.findUnique({
+      where: { sha256: source.sha256 },
+      select: { version: { select: { id: true, ruleSet: { select: { sha256: true } } } } },
+    });
+    const existing = existingSource?.version;
+    if (existingSource) {
+      // The document is already published; a reviewed rule set may still be attached to it, once.
+      if (!existing || !ruleSet || existing.ruleSet?.sha256 === ruleSet.sha256) return { status: 'unchanged', versionId: existing?.id ?? null };
+      if (existing.ruleSet) {
+        return { status: 'conflict', versionId: existing.id, message: `${guidelineNumber}: this version already has a different rule set; rule sets are never replaced` };
+      }
+      await tx.ruleSet.create({ data: { ...ruleSet, versionId: existing.id } });
+      return { status: 'rules-attached', versionId: existing.id };
+    }
     const guideline =
       (await tx.guideline.findUnique({ where: { number: guidelineNumber }, select: { id: true } })) ??
       (await tx.guideline.create({ data: { id: newGuidelineId, number: guidelineNumber }, select: { id: true } }));
@@ -55,6 +78,7 @@ export async function saveVersion(
     await tx.versionLineOfBusiness.createMany({ data: records.linesOfBusiness });
     await tx.policyHistoryEntry.createMany({ data: records.policyHistory as never });
     await tx.reference.createMany({ data: records.references });
+    if (ruleSet) await tx.ruleSet.create({ data: { ...ruleSet, versionId: records.version.id } });
     return { status: 'loaded', versionId: records.version.id };
   });
 }

@@ -1,0 +1,217 @@
+import { diffWords } from 'diff';
+import type { Criterion, DiseaseSection, GuidelineDocument, QuantitativeLimit } from '../domain/document.ts';
+import { formatYearMonth } from '../domain/document.ts';
+import { referenceIdentity } from '../domain/reference-identity.ts';
+
+/** The closed set of change kinds an auditor sees. */
+export type ChangeKind =
+  | 'METADATA_CHANGED' | 'CRITERION_ADDED' | 'CRITERION_REMOVED' | 'CRITERION_CHANGED' | 'LIMIT_TIGHTENED' | 'LIMIT_LOOSENED'
+  | 'LINE_OF_BUSINESS_NOW_APPLICABLE' | 'LINE_OF_BUSINESS_NO_LONGER_APPLICABLE' | 'CODE_ADDED' | 'CODE_REMOVED' | 'CODE_CHANGED'
+  | 'REFERENCE_ADDED' | 'REFERENCE_REMOVED' | 'POLICY_HISTORY_ADDED' | 'DISEASE_SECTION_ADDED' | 'DISEASE_SECTION_REMOVED' | 'POPULATION_CHANGED';
+
+export interface WordDiffPart {
+  readonly op: 'KEPT' | 'ADDED' | 'REMOVED';
+  readonly text: string;
+}
+
+export interface Change {
+  readonly kind: ChangeKind;
+  readonly section: string;
+  readonly subject: string;
+  readonly before: string | null;
+  readonly after: string | null;
+  readonly wordDiff: readonly WordDiffPart[] | null;
+  readonly description: string;
+}
+
+/** Two criteria whose texts share at least this share of words are the same criterion, edited. */
+const SIMILARITY_THRESHOLD = 0.5;
+
+function words(text: string): Set<string> {
+  return new Set(text.toLowerCase().split(/[^\p{L}\p{N}/.]+/u).filter(Boolean));
+}
+
+export function similarity(a: string, b: string): number {
+  const left = words(a);
+  const right = words(b);
+  let shared = 0;
+  for (const word of left) if (right.has(word)) shared += 1;
+  const union = left.size + right.size - shared;
+  return union === 0 ? 1 : shared / union;
+}
+
+export function wordDiff(before: string, after: string): WordDiffPart[] {
+  return diffWords(before, after).map((part) => ({ op: part.added ? 'ADDED' : part.removed ? 'REMOVED' : 'KEPT', text: part.value }));
+}
+
+function flatten(criteria: readonly Criterion[]): Criterion[] {
+  return criteria.flatMap((criterion) => [criterion, ...flatten(criterion.children)]);
+}
+
+function describeLimit(limit: QuantitativeLimit): string {
+  return `${limit.amount} ${[limit.unit, ...limit.per].join('/')}${limit.qualifier ? ` (${limit.qualifier})` : ''}`;
+}
+
+/** Limits are maximums: a smaller amount is tighter. Compared when kind, unit and basis agree. */
+function limitChanges(section: string, before: Criterion, after: Criterion): Change[] {
+  return after.limits.flatMap((newLimit) => {
+    const old = before.limits.find((candidate) => candidate.kind === newLimit.kind && candidate.unit === newLimit.unit && candidate.per.join('/') === newLimit.per.join('/'));
+    if (!old || old.amount === newLimit.amount) return [];
+    const kind: ChangeKind = newLimit.amount < old.amount ? 'LIMIT_TIGHTENED' : 'LIMIT_LOOSENED';
+    return [{
+      kind, section, subject: after.key, before: describeLimit(old), after: describeLimit(newLimit), wordDiff: null,
+      description: `${newLimit.kind === 'MAX_DOSE' ? 'dose' : 'duration'} limit ${kind === 'LIMIT_TIGHTENED' ? 'tightened' : 'loosened'} from ${describeLimit(old)} to ${describeLimit(newLimit)}`,
+    }];
+  });
+}
+
+/** Matches criteria by stable key, then the rest by text similarity (best pairs first), never by position. */
+function compareCriteria(section: string, before: readonly Criterion[], after: readonly Criterion[]): Change[] {
+  const afterKeys = new Set(after.map((criterion) => criterion.key));
+  const beforeKeys = new Set(before.map((criterion) => criterion.key));
+  const removed = before.filter((criterion) => !afterKeys.has(criterion.key));
+  const added = after.filter((criterion) => !beforeKeys.has(criterion.key));
+  const pairs = removed
+    .flatMap((old) => added.map((candidate) => ({ old, candidate, score: similarity(old.text, candidate.text) })))
+    .filter((pair) => pair.score >= SIMILARITY_THRESHOLD)
+    .sort((a, b) => b.score - a.score || a.old.span.startLine - b.old.span.startLine);
+  const matchedOld = new Set<Criterion>();
+  const matchedNew = new Set<Criterion>();
+  const changes: Change[] = [];
+  for (const { old, candidate } of pairs) {
+    if (matchedOld.has(old) || matchedNew.has(candidate)) continue;
+    matchedOld.add(old);
+    matchedNew.add(candidate);
+    changes.push({
+      kind: 'CRITERION_CHANGED', section, subject: `${old.key} → ${candidate.key}`, before: old.text, after: candidate.text, wordDiff: wordDiff(old.text, candidate.text),
+      description: `${old.kind.toLowerCase().replaceAll('_', ' ')} reworded`,
+    });
+    changes.push(...limitChanges(section, old, candidate));
+  }
+  for (const old of removed) {
+    if (!matchedOld.has(old)) changes.push({ kind: 'CRITERION_REMOVED', section, subject: old.key, before: old.text, after: null, wordDiff: null, description: `${old.kind.toLowerCase().replaceAll('_', ' ')} removed` });
+  }
+  for (const criterion of added) {
+    if (!matchedNew.has(criterion)) changes.push({ kind: 'CRITERION_ADDED', section, subject: criterion.key, before: null, after: criterion.text, wordDiff: null, description: `${criterion.kind.toLowerCase().replaceAll('_', ' ')} added` });
+  }
+  return changes;
+}
+
+function populationText(section: DiseaseSection): string {
+  return section.population ? section.population.text : '';
+}
+
+function compareIndications(before: GuidelineDocument, after: GuidelineDocument): Change[] {
+  const changes: Change[] = [];
+  for (const section of after.indications) {
+    const old = before.indications.find((candidate) => candidate.name === section.name);
+    if (!old) {
+      changes.push({ kind: 'DISEASE_SECTION_ADDED', section: 'INDICATIONS', subject: section.name, before: null, after: section.heading, wordDiff: null, description: `indication ${section.heading} added` });
+      changes.push(...compareCriteria('INDICATIONS', [], section.scenarios));
+      continue;
+    }
+    if (populationText(old) !== populationText(section)) {
+      changes.push({ kind: 'POPULATION_CHANGED', section: 'INDICATIONS', subject: section.name, before: populationText(old), after: populationText(section), wordDiff: wordDiff(populationText(old), populationText(section)), description: `population of ${section.name} changed` });
+    }
+    changes.push(...compareCriteria('INDICATIONS', old.scenarios, section.scenarios));
+  }
+  for (const old of before.indications) {
+    if (!after.indications.some((candidate) => candidate.name === old.name)) {
+      changes.push({ kind: 'DISEASE_SECTION_REMOVED', section: 'INDICATIONS', subject: old.name, before: old.heading, after: null, wordDiff: null, description: `indication ${old.heading} removed` });
+      changes.push(...compareCriteria('INDICATIONS', old.scenarios, []));
+    }
+  }
+  return changes;
+}
+
+function compareMetadata(before: GuidelineDocument, after: GuidelineDocument): Change[] {
+  const fields: [string, string, string][] = [
+    ['title', before.header.title, after.header.title],
+    ['brandName', before.header.brandName, after.header.brandName],
+    ['genericName', before.header.genericName, after.header.genericName],
+    ['originalDate', formatYearMonth(before.header.originalDate), formatYearMonth(after.header.originalDate)],
+    ['lastRevisedDate', formatYearMonth(before.header.lastRevisedDate), formatYearMonth(after.header.lastRevisedDate)],
+    ['implementationDate', formatYearMonth(before.header.implementationDate), formatYearMonth(after.header.implementationDate)],
+    ['copyright', before.header.copyright, after.header.copyright],
+  ];
+  return fields
+    .filter(([, old, current]) => old !== current)
+    .map(([field, old, current]) => ({ kind: 'METADATA_CHANGED' as const, section: 'HEADER', subject: field, before: old, after: current, wordDiff: null, description: `${field} changed from ${old} to ${current}` }));
+}
+
+function compareLinesOfBusiness(before: GuidelineDocument, after: GuidelineDocument): Change[] {
+  return after.linesOfBusiness.flatMap((line): Change[] => {
+    const wasApplicable = before.linesOfBusiness.find((candidate) => candidate.code === line.code)?.applicable ?? false;
+    if (wasApplicable === line.applicable) return [];
+    const kind = line.applicable ? 'LINE_OF_BUSINESS_NOW_APPLICABLE' : 'LINE_OF_BUSINESS_NO_LONGER_APPLICABLE';
+    return [{ kind, section: 'LINES_OF_BUSINESS', subject: line.code, before: String(wasApplicable), after: String(line.applicable), wordDiff: null, description: `${line.label} is ${line.applicable ? 'now' : 'no longer'} applicable` }];
+  }).concat(
+    before.linesOfBusiness
+      .filter((line) => line.applicable && !after.linesOfBusiness.some((candidate) => candidate.code === line.code))
+      .map((line) => ({ kind: 'LINE_OF_BUSINESS_NO_LONGER_APPLICABLE' as const, section: 'LINES_OF_BUSINESS', subject: line.code, before: 'true', after: null, wordDiff: null, description: `${line.label} is no longer listed` })),
+  );
+}
+
+function compareCodes(before: GuidelineDocument, after: GuidelineDocument): Change[] {
+  const changes: Change[] = [];
+  for (const code of after.codes) {
+    const old = before.codes.find((candidate) => candidate.code === code.code);
+    if (!old) changes.push({ kind: 'CODE_ADDED', section: 'CODES', subject: code.code, before: null, after: code.description, wordDiff: null, description: `${code.system} ${code.code} added` });
+    else if (old.description !== code.description) changes.push({ kind: 'CODE_CHANGED', section: 'CODES', subject: code.code, before: old.description, after: code.description, wordDiff: wordDiff(old.description, code.description), description: `${code.code} description or billing unit changed` });
+  }
+  for (const old of before.codes) {
+    if (!after.codes.some((candidate) => candidate.code === old.code)) changes.push({ kind: 'CODE_REMOVED', section: 'CODES', subject: old.code, before: old.description, after: null, wordDiff: null, description: `${old.system} ${old.code} removed` });
+  }
+  return changes;
+}
+
+/** References match by identity (DOI, else normalized citation), so renumbering is not a change. */
+function compareReferences(before: GuidelineDocument, after: GuidelineDocument): Change[] {
+  const identity = referenceIdentity;
+  const count = (items: GuidelineDocument['references']): Map<string, GuidelineDocument['references'][number][]> => {
+    const map = new Map<string, GuidelineDocument['references'][number][]>();
+    for (const item of items) map.set(identity(item), [...(map.get(identity(item)) ?? []), item]);
+    return map;
+  };
+  const old = count(before.references);
+  const current = count(after.references);
+  const changes: Change[] = [];
+  for (const [id, items] of current) {
+    for (const item of items.slice((old.get(id) ?? []).length)) {
+      changes.push({ kind: 'REFERENCE_ADDED', section: 'REFERENCES', subject: item.doi ?? `#${item.ordinal}`, before: null, after: item.citation, wordDiff: null, description: `reference added (now #${item.ordinal})` });
+    }
+  }
+  for (const [id, items] of old) {
+    for (const item of items.slice((current.get(id) ?? []).length)) {
+      changes.push({ kind: 'REFERENCE_REMOVED', section: 'REFERENCES', subject: item.doi ?? `#${item.ordinal}`, before: item.citation, after: null, wordDiff: null, description: `reference removed (was #${item.ordinal})` });
+    }
+  }
+  return changes;
+}
+
+function comparePolicyHistory(before: GuidelineDocument, after: GuidelineDocument): Change[] {
+  const seen = new Set(before.policyHistory.map((row) => `${formatYearMonth(row.date)}|${row.items.join('|')}`));
+  return after.policyHistory
+    .filter((row) => !seen.has(`${formatYearMonth(row.date)}|${row.items.join('|')}`))
+    .map((row) => ({ kind: 'POLICY_HISTORY_ADDED' as const, section: 'POLICY_HISTORY', subject: formatYearMonth(row.date), before: null, after: row.items.join('; '), wordDiff: null, description: `history row ${formatYearMonth(row.date)} added` }));
+}
+
+/**
+ * A typed, positional-free diff of two versions of one guideline, grouped by section in document
+ * order. Pure: documents in, changes out.
+ */
+export function compareVersions(before: GuidelineDocument, after: GuidelineDocument): Change[] {
+  return [
+    ...compareMetadata(before, after),
+    ...compareCriteria('CONTINUATION', before.continuation?.conditions ?? [], after.continuation?.conditions ?? []),
+    ...compareIndications(before, after),
+    ...compareCriteria('CONTRAINDICATIONS', before.contraindications, after.contraindications),
+    ...compareCriteria('BOXED_WARNINGS', before.boxedWarnings, after.boxedWarnings),
+    ...compareCriteria('WARNINGS', before.warnings, after.warnings),
+    ...compareCriteria('EXCLUSIONS', flatten(before.exclusions), flatten(after.exclusions)),
+    ...compareCodes(before, after),
+    ...compareLinesOfBusiness(before, after),
+    ...comparePolicyHistory(before, after),
+    ...compareReferences(before, after),
+  ];
+}

@@ -1,0 +1,181 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Determination, DeterminationOutcome, DeterminationResult, FactRequirementView, ReasonView } from '../domain/determination.ts';
+import { badInput, DomainError } from '../domain/errors.ts';
+import { epochDay, isoDate } from '../rules/compile-expression.ts';
+import type { CompiledRuleSet } from '../rules/compile-rule-set.ts';
+import type { Decision } from '../rules/decide.ts';
+import { decide } from '../rules/decide.ts';
+import { explainEntry, summarize } from '../rules/explain.ts';
+import type { Scalar } from '../rules/expression.ts';
+import type { RawRequest } from '../rules/read-request.ts';
+import { readRequest } from '../rules/read-request.ts';
+import type { FactDefinition } from '../rules/rule-set.ts';
+import type { Client } from '../store/database.ts';
+import type { DeterminationRow } from '../store/determination-store.ts';
+import { findDeterminationByIdempotencyKey, insertDetermination, isUniqueViolation } from '../store/determination-store.ts';
+import type { GuidelineSelector } from './guideline-lookup.ts';
+import { resolveGuideline, versionOn } from './guideline-lookup.ts';
+import type { VersionCatalog, VersionEntry } from './version-catalog.ts';
+
+export interface EvaluateInput extends GuidelineSelector {
+  readonly dateOfService: string;
+  readonly lineOfBusiness: string;
+  readonly facts: readonly { readonly key: string; readonly value: unknown }[];
+  readonly evidence?: readonly Readonly<Record<string, unknown>>[] | null;
+  readonly idempotencyKey?: string | null;
+  readonly versionId?: string | null;
+}
+
+export function requirementOf(fact: FactDefinition): FactRequirementView {
+  return {
+    key: fact.key, type: fact.type, unit: fact.unit ?? null, allowedValues: fact.values ?? null,
+    minimum: fact.minimum ?? null, maximum: fact.maximum ?? null, description: fact.description, question: fact.question,
+  };
+}
+
+/** Values as the API shows them: dates back to YYYY-MM-DD (the core works in epoch days). */
+function displayValue(ruleSet: CompiledRuleSet, key: string, value: Scalar): unknown {
+  const slot = ruleSet.slotOf.get(key);
+  return slot !== undefined && ruleSet.facts[slot]?.type === 'date' && typeof value === 'number' ? isoDate(value) : value;
+}
+
+/** Renders the core's decision for people and for storage; the explanation is built here, not in the core. */
+export function renderDecision(ruleSet: CompiledRuleSet, decision: Decision): DeterminationResult & { factsUsed: { key: string; value: unknown }[] } {
+  const used = new Map(decision.factsUsed.map((fact) => [fact.key, displayValue(ruleSet, fact.key, fact.value)]));
+  const reasons: ReasonView[] = decision.trace.map((entry) => ({
+    criterionKey: entry.citation.key,
+    role: entry.role,
+    result: entry.result,
+    deciding: entry.deciding,
+    citedText: entry.citation.text,
+    span: entry.citation.span,
+    explanation: explainEntry(entry, (key) => used.get(key) as Scalar | undefined),
+    factsRead: entry.factsRead,
+    missingFacts: entry.missingFacts,
+  }));
+  const factByKey = new Map(ruleSet.facts.map((fact) => [fact.key, fact]));
+  return {
+    summary: summarize(decision.outcome, decision.trace.filter((entry) => entry.deciding)),
+    reasons,
+    missingFacts: decision.missingFacts.flatMap((key) => {
+      const fact = factByKey.get(key);
+      return fact ? [requirementOf(fact)] : [];
+    }),
+    reviewChecklist: decision.checklist.map((item) => ({
+      criterionKey: item.citation.key,
+      text: item.citation.text,
+      result: item.result,
+      explanation: item.itemsChecked === 0 ? `no evidence supplied; rule: ${item.rule}` : `${item.itemsMeeting} of ${item.itemsChecked} evidence items meet it; rule: ${item.rule}`,
+    })),
+    authorizedLimits: decision.authorizedLimits.map((limit) => ({
+      kind: limit.kind, amount: limit.amount, unit: limit.unit, billingUnits: limit.billingUnits, billingCode: limit.billingCode, criterionKey: limit.citation.key,
+      explanation: limit.billingUnits !== null && limit.billingCode ? `${limit.basis}; ${limit.billingUnits} billing units of ${limit.billingCode}` : limit.basis,
+    })),
+    notices: decision.notices.map((notice) => ({ criterionKey: notice.key, kind: notice.kind, text: notice.text })),
+    factsUsed: [...used].map(([key, value]) => ({ key, value })),
+  };
+}
+
+function requestHash(input: EvaluateInput): string {
+  const normalized = {
+    selector: [input.guidelineNumber ?? null, input.hcpcsCode ?? null, input.drug ?? null],
+    dateOfService: input.dateOfService,
+    lineOfBusiness: input.lineOfBusiness,
+    facts: [...input.facts].sort((a, b) => a.key.localeCompare(b.key)),
+    evidence: input.evidence ?? [],
+    versionId: input.versionId ?? null,
+  };
+  return createHash('sha256').update(JSON.stringify(normalized)).digest('hex');
+}
+
+export function toDetermination(row: DeterminationRow): Determination {
+  const result = row.result as DeterminationResult;
+  return {
+    ...result,
+    id: row.id,
+    outcome: row.outcome as DeterminationOutcome,
+    guidelineNumber: row.guidelineNumber,
+    versionId: row.versionId,
+    ruleSetSha256: row.ruleSetSha256,
+    dateOfService: row.dateOfService,
+    lineOfBusiness: row.lineOfBusiness,
+    factsUsed: row.factsUsed as Determination['factsUsed'],
+    evidence: row.evidence as Determination['evidence'],
+    whatIf: row.whatIf,
+    idempotencyKey: row.idempotencyKey,
+    createdAt: row.createdAt,
+  };
+}
+
+const emptyResult = (summary: string): DeterminationResult => ({ summary, reasons: [], missingFacts: [], reviewChecklist: [], authorizedLimits: [], notices: [] });
+
+/** Validates a raw request against a version's rule set; every bad field is a BAD_USER_INPUT. */
+export function readRawRequest(ruleSet: CompiledRuleSet, raw: RawRequest) {
+  const { request, problems } = readRequest(ruleSet, raw);
+  if (!request) throw badInput(`the request has ${problems.length} invalid field(s): ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+  return request;
+}
+
+/**
+ * Decides a request and stores the determination append-only. Invalid input stores nothing. The
+ * version is the one in effect on the date of service unless a version is named (what-if); a
+ * version without a reviewed rule set is NOT_DECIDABLE, never decided with an older rule set.
+ */
+export async function evaluateRequest(client: Client, catalog: VersionCatalog, input: EvaluateInput): Promise<Determination> {
+  const day = epochDay(input.dateOfService);
+  if (day === null) throw badInput(`dateOfService "${input.dateOfService}" is not a real calendar date (YYYY-MM-DD)`, [{ field: 'dateOfService', message: 'not a date' }]);
+  if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(input.lineOfBusiness)) throw badInput('lineOfBusiness must be a code such as COMMERCIAL or MEDICAID', [{ field: 'lineOfBusiness', message: 'not a line-of-business code' }]);
+  const key = input.idempotencyKey ?? null;
+  if (key !== null && (key.length < 8 || key.length > 128)) throw badInput('idempotencyKey must be 8 to 128 characters', [{ field: 'idempotencyKey', message: 'bad length' }]);
+  const hash = requestHash(input);
+  if (key !== null) {
+    const previous = await findDeterminationByIdempotencyKey(client, key);
+    if (previous) return sameRequestOrFail(previous, hash);
+  }
+
+  const guideline = await resolveGuideline(client, input);
+  let version: VersionEntry | null;
+  if (input.versionId) {
+    version = await catalog.get(input.versionId);
+    if (!version || version.guidelineId !== guideline.id) {
+      throw new DomainError('NOT_FOUND', `version ${input.versionId} is not a version of ${guideline.number}`, [{ field: 'versionId', message: 'unknown version for this guideline' }]);
+    }
+  } else {
+    const summary = await versionOn(client, guideline.id, new Date(day * 86_400_000));
+    version = summary ? await catalog.get(summary.id) : null;
+  }
+
+  const base = {
+    id: randomUUID(), idempotencyKey: key, requestSha256: hash, guidelineNumber: guideline.number, dateOfService: input.dateOfService,
+    lineOfBusiness: input.lineOfBusiness, whatIf: Boolean(input.versionId),
+  };
+  let row: Omit<DeterminationRow, 'createdAt'>;
+  if (!version) {
+    row = { ...base, versionId: null, ruleSetSha256: null, outcome: 'NO_EFFECTIVE_VERSION', factsUsed: [], evidence: [], result: emptyResult(`No version of ${guideline.number} was in effect on ${input.dateOfService}`) };
+  } else if (!version.compiledRuleSet || !version.ruleSet) {
+    row = { ...base, versionId: version.id, ruleSetSha256: null, outcome: 'NOT_DECIDABLE', factsUsed: [], evidence: [], result: emptyResult(`The version of ${guideline.number} in effect (${version.document.header.implementationDate.year}-${String(version.document.header.implementationDate.month).padStart(2, '0')}) has no reviewed rule set; it is not decided with an older version's rules`) };
+  } else {
+    const ruleSet = version.compiledRuleSet;
+    const request = readRawRequest(ruleSet, { dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness, facts: input.facts, evidence: input.evidence ?? [] });
+    const decision = decide(ruleSet, request);
+    const { factsUsed, ...result } = renderDecision(ruleSet, decision);
+    row = { ...base, versionId: version.id, ruleSetSha256: version.ruleSet.sha256, outcome: decision.outcome, factsUsed, evidence: input.evidence ?? [], result };
+  }
+  try {
+    return toDetermination(await insertDetermination(client, row));
+  } catch (error) {
+    // Two requests raced with one idempotency key: the first one stored wins.
+    if (key !== null && isUniqueViolation(error)) {
+      const winner = await findDeterminationByIdempotencyKey(client, key);
+      if (winner) return sameRequestOrFail(winner, hash);
+    }
+    throw error;
+  }
+}
+
+function sameRequestOrFail(previous: DeterminationRow, hash: string): Determination {
+  if (previous.requestSha256 !== hash) {
+    throw badInput('this idempotencyKey was already used for a different request', [{ field: 'idempotencyKey', message: 'reused with another request' }]);
+  }
+  return toDetermination(previous);
+}

@@ -1,0 +1,69 @@
+import { parse as parseYaml } from 'yaml';
+import type { CompiledRuleSet } from '../rules/compile-rule-set.ts';
+import { compileRuleSet } from '../rules/compile-rule-set.ts';
+import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
+import type { RuleSetSource } from '../rules/rule-set.ts';
+import type { Client } from '../store/database.ts';
+import type { StoredVersion } from '../store/version-reader.ts';
+import { readVersions } from '../store/version-reader.ts';
+
+export interface VersionEntry extends StoredVersion {
+  readonly ruleSetSource: RuleSetSource | null;
+  readonly compiledRuleSet: CompiledRuleSet | null;
+}
+
+/**
+ * Published versions never change, so an assembled version (its document tree and its compiled
+ * rule set) is cached by id for the life of the process. Bounded: the least recently used entries
+ * go first. Misses are loaded in one batch (a fixed number of queries whatever the batch size).
+ */
+export class VersionCatalog {
+  readonly #entries = new Map<string, VersionEntry>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly capacity = 1000,
+  ) {}
+
+  async getMany(ids: readonly string[]): Promise<(VersionEntry | null)[]> {
+    const missing = [...new Set(ids.filter((id) => !this.#entries.has(id)))];
+    if (missing.length > 0) {
+      const loaded = await readVersions(this.client, missing);
+      for (const version of loaded.values()) this.#remember(assemble(version));
+    }
+    return ids.map((id) => {
+      const entry = this.#entries.get(id);
+      if (!entry) return null;
+      this.#entries.delete(id);
+      this.#entries.set(id, entry);
+      return entry;
+    });
+  }
+
+  async get(id: string): Promise<VersionEntry | null> {
+    return (await this.getMany([id]))[0] ?? null;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #remember(entry: VersionEntry): void {
+    this.#entries.set(entry.id, entry);
+    while (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+  }
+}
+
+function assemble(version: StoredVersion): VersionEntry {
+  if (!version.ruleSet) return { ...version, ruleSetSource: null, compiledRuleSet: null };
+  // The rule set was validated and compiled against this very version at ingestion; compiling
+  // it again here cannot fail unless the stored rows were tampered with, which is then surfaced.
+  const { source } = validateRuleSetSource(parseYaml(version.ruleSet.source));
+  const compiled = source ? compileRuleSet(source, version.document) : null;
+  if (!source || !compiled?.ruleSet) throw new Error(`stored rule set of version ${version.id} no longer compiles`);
+  return { ...version, ruleSetSource: source, compiledRuleSet: compiled.ruleSet };
+}
