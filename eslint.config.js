@@ -1,6 +1,6 @@
 // Lint enforces the architecture: which folder may import which, and no import cycles.
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 const zone = (target, from, message) => ({ target, from, message });
 
@@ -10,7 +10,7 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })] },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import-x/no-cycle': 'error',
@@ -32,7 +32,7 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/generated/**'], message: 'only src/store may use the generated Prisma client' }] },
+        { patterns: [{ group: ['**/store/generated/**'], message: 'only src/store may use the generated Prisma client' }] },
       ],
     },
   },
@@ -43,7 +43,7 @@ export default tseslint.config(
         'error',
         {
           paths: ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'graphql', '@apollo/server', '@prisma/client', 'pg', 'better-sqlite3'],
-          patterns: ['**/store/**', '**/api/**', '**/generated/**'],
+          patterns: ['**/store/**', '**/api/**', '**/generated/**', '**/services/**'],
         },
       ],
       'no-restricted-syntax': [

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { EXTERNAL_TABLES } from '../store/migrations/external-tables.ts';
 import { createMigrationFiles, type Provider } from '../store/migrations/schema-engine.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -50,6 +51,7 @@ for (const provider of providers) {
       migrationsDir: path.join(root, 'prisma', provider, 'migrations'),
       schemaFiles: [path.join(root, 'prisma', provider)],
       pg: pgUrl,
+      filters: { externalTables: EXTERNAL_TABLES[provider] },
     });
     const ms = Math.round(performance.now() - t);
     console.log(res.dir ? `${provider}: wrote ${path.relative(root, res.dir)}/migration.sql (${ms} ms)` : `${provider}: already in sync, nothing written (${ms} ms)`);

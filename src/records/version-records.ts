@@ -15,7 +15,11 @@ export interface VersionRecords {
   readonly linesOfBusiness: LineOfBusinessRow[];
   readonly policyHistory: HistoryRow[];
   readonly references: ReferenceRow[];
+  /** Derived from the rows above: one searchable passage each (never read back into the tree). */
+  readonly searchEntries: SearchEntryRow[];
 }
+
+export interface SearchEntryRow { id: string; versionId: string; section: string; key: string; text: string }
 
 type Json = unknown;
 
@@ -111,7 +115,19 @@ export function toVersionRecords(document: GuidelineDocument, diagnostics: unkno
   addCriteria(document.warnings, null, null);
   addCriteria(document.exclusions, null, null);
 
+  const searchEntries: SearchEntryRow[] = [
+    ...criteria.map((row) => ({ id: ids.newId(), versionId, section: row.kind, key: row.key, text: row.text })),
+    ...document.indications.flatMap((section) => [
+      { id: ids.newId(), versionId, section: 'DISEASE_SECTION', key: `SECTION-${section.ordinal}`, text: section.heading },
+      ...(section.population ? [{ id: ids.newId(), versionId, section: 'POPULATION', key: `POP-${section.ordinal}`, text: section.population.text }] : []),
+    ]),
+    ...document.statement.paragraphs.map((paragraph, index) => ({ id: ids.newId(), versionId, section: 'STATEMENT', key: `STATEMENT-${index + 1}`, text: paragraph.text })),
+    ...document.codes.map((code) => ({ id: ids.newId(), versionId, section: 'CODE', key: `CODE-${code.code}`, text: `${code.code} ${code.description}` })),
+    ...document.references.map((reference) => ({ id: ids.newId(), versionId, section: 'REFERENCE', key: `REF-${reference.ordinal}`, text: reference.citation })),
+  ];
+
   return {
+    searchEntries,
     version: {
       id: versionId, guidelineId: ids.guidelineId, sourceDocumentId: ids.sourceDocumentId, parserVersion: PARSER_VERSION,
       title: header.title, organization: header.organization, brandName: header.brandName, genericName: header.genericName,

@@ -78,6 +78,7 @@ export async function saveVersion(
     await tx.versionLineOfBusiness.createMany({ data: records.linesOfBusiness });
     await tx.policyHistoryEntry.createMany({ data: records.policyHistory as never });
     await tx.reference.createMany({ data: records.references });
+    await tx.searchEntry.createMany({ data: records.searchEntries });
     if (ruleSet) await tx.ruleSet.create({ data: { ...ruleSet, versionId: records.version.id } });
     return { status: 'loaded', versionId: records.version.id };
   });

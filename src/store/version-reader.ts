@@ -61,6 +61,7 @@ export async function readVersions(client: Client, ids: readonly string[]): Prom
       linesOfBusiness: grouped.linesOfBusiness.get(version.id) ?? [],
       policyHistory: grouped.policyHistory.get(version.id) ?? [],
       references: grouped.references.get(version.id) ?? [],
+      searchEntries: [],
     } as VersionRecords;
     result.set(version.id, {
       id: version.id,

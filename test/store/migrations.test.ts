@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EXTERNAL_TABLES } from '../../src/store/migrations/external-tables.ts';
 import { hasDrift } from '../../src/store/migrations/schema-engine.ts';
 import { openMigrationDriver } from '../../src/store/migrations/migration-drivers.ts';
 import { applyMigrations, migrationsDir, pendingMigrations, readMigrations } from '../../src/store/migrations/migration-runner.ts';
@@ -18,6 +19,7 @@ describe(`migrations on ${testProvider}`, () => {
       migrationsDir: migrationsDir(testProvider),
       schemaFiles: [join(repoRoot, 'prisma', testProvider)],
       pg: testProvider === 'postgresql' ? process.env['DATABASE_URL'] : undefined,
+      filters: { externalTables: EXTERNAL_TABLES[testProvider] },
     });
     expect(drift).toBe(false);
   });

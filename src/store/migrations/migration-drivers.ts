@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Provider } from '../database.ts';
 import { providerOf, sqlitePath } from '../database.ts';
 import type { MigrationDriver } from './migration-runner.ts';
@@ -13,7 +15,10 @@ export async function openMigrationDriver(url: string): Promise<MigrationDriver 
   const provider: Provider = providerOf(url);
   if (provider === 'sqlite') {
     const { default: BetterSqlite3 } = await import('better-sqlite3');
-    const db = new BetterSqlite3(sqlitePath(url), { timeout: 5000 });
+    const path = sqlitePath(url);
+    // The embedded default lives under ./data, created on first start.
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new BetterSqlite3(path, { timeout: 5000 });
     db.pragma('journal_mode = WAL');
     return {
       provider,

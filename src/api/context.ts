@@ -1,0 +1,34 @@
+import DataLoader from 'dataloader';
+import type { Database } from '../store/database.ts';
+import type { VersionCatalog, VersionEntry } from '../services/version-catalog.ts';
+import type { GuidelineRow, VersionSummary } from '../store/guideline-reader.ts';
+import { findGuidelinesByIds, versionSummaries } from '../store/guideline-reader.ts';
+
+export interface ApiContext {
+  readonly database: Database;
+  readonly catalog: VersionCatalog;
+  /** "Today" for currentVersion: read once per request, never inside pure code. */
+  readonly now: Date;
+  readonly loaders: Loaders;
+}
+
+export interface Loaders {
+  readonly guideline: DataLoader<string, GuidelineRow | null>;
+  readonly versionsOfGuideline: DataLoader<string, readonly VersionSummary[]>;
+  readonly version: DataLoader<string, VersionEntry | null>;
+}
+
+/** Per-request loaders batch lookups, so a page of N guidelines costs the same number of queries as one. */
+export function createLoaders(database: Database, catalog: VersionCatalog): Loaders {
+  return {
+    guideline: new DataLoader(async (ids) => {
+      const rows = new Map((await findGuidelinesByIds(database.client, ids)).map((row) => [row.id, row]));
+      return ids.map((id) => rows.get(id) ?? null);
+    }),
+    versionsOfGuideline: new DataLoader(async (ids) => {
+      const summaries = await versionSummaries(database.client, ids);
+      return ids.map((id) => summaries.filter((summary) => summary.guidelineId === id));
+    }),
+    version: new DataLoader((ids) => catalog.getMany(ids)),
+  };
+}

@@ -1,0 +1,68 @@
+import type { Change } from '../compare/compare-versions.ts';
+import type { Criterion, DiseaseSection, ContinuationExemption } from '../domain/document.ts';
+import type { Determination } from '../domain/determination.ts';
+import type { VersionEntry } from '../services/version-catalog.ts';
+
+/** What resolvers pass around: domain objects, never Prisma rows. */
+export interface GuidelineModel {
+  readonly id: string;
+  readonly number: string;
+}
+
+export type VersionModel = VersionEntry;
+
+export interface CriterionModel {
+  readonly criterion: Criterion;
+  readonly version: VersionEntry;
+}
+
+export interface DiseaseSectionModel {
+  readonly section: DiseaseSection;
+  readonly version: VersionEntry;
+}
+
+export interface ContinuationModel {
+  readonly continuation: ContinuationExemption;
+  readonly version: VersionEntry;
+}
+
+export type DeterminationModel = Determination;
+
+export interface ComparisonModel {
+  readonly from: VersionEntry;
+  readonly to: VersionEntry;
+  readonly changes: readonly Change[];
+}
+
+export interface SearchHitModel {
+  readonly versionId: string;
+  readonly section: string;
+  readonly key: string;
+  readonly text: string;
+  readonly snippet: string;
+  readonly score: number;
+}
+
+export interface SourceModel {
+  readonly sha256: string;
+  readonly text: string;
+  readonly byteLength: number;
+  readonly fileName: string;
+}
+
+export interface RuleSetModel {
+  readonly version: VersionEntry;
+}
+
+export interface ImpactItemModel {
+  readonly determination: Determination;
+  readonly before: string;
+  readonly after: string;
+  readonly reasons: Determination['reasons'];
+}
+
+export interface ImpactAnalysisModel {
+  readonly version: VersionEntry;
+  readonly evaluated: number;
+  readonly items: readonly ImpactItemModel[];
+}

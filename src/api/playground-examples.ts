@@ -1,0 +1,86 @@
+/** Operations preloaded in the playground, one tab each. Also used by the tests, so they stay valid. */
+export const PLAYGROUND_EXAMPLES: readonly { readonly name: string; readonly query: string; readonly variables?: Record<string, unknown> }[] = [
+  {
+    name: 'Lookup by guideline number',
+    query: `# A guideline, its versions, and the criteria of the current one with their stable keys.
+query LookupByNumber {
+  guideline(number: "Evolut_CG_3258") {
+    number
+    brandName
+    genericName
+    versions { id implementationDate effectiveFrom effectiveTo decidable }
+    currentVersion {
+      title
+      indications { heading population { minimumAge { text } markers } scenarios { key text } }
+      exclusions { key text limits { kind amount unit per qualifier } }
+      linesOfBusiness { code applicable }
+      codes { code description billingUnit { amount unit } }
+    }
+  }
+}`,
+  },
+  {
+    name: 'Lookup by HCPCS code as of a date',
+    query: `# From a billing code to the guideline version in effect on a date of service.
+query ByCode($code: String!, $on: Date!) {
+  guidelines(hcpcsCode: $code, effectiveOn: $on, first: 5) {
+    totalCount
+    edges { node { number version(asOf: $on) { id title implementationDate effectiveFrom requirements { key question } } } }
+  }
+}`,
+    variables: { code: 'J9039', on: '2026-03-01' },
+  },
+  {
+    name: 'Search',
+    query: `# Full-text search over criteria, indications, warnings and references.
+query Search($text: String!) {
+  search(text: $text, first: 10) { section key snippet score version { title implementationDate } }
+}`,
+    variables: { text: 'hypersensitivity formulation' },
+  },
+  {
+    name: 'Compare two versions',
+    query: `# Paste two version IDs of one guideline (from "versions" in the first tab), or read guideline.changes.
+query Compare($from: ID!, $to: ID!) {
+  compareVersions(from: $from, to: $to) {
+    summary { kind count }
+    changes { kind section subject before after description wordDiff { op text } }
+  }
+}`,
+    variables: { from: 'paste-a-version-id', to: 'paste-another-version-id' },
+  },
+  {
+    name: 'Evaluate a request',
+    query: `# Decide a prior-authorization request; every reason cites the exact guideline text.
+mutation Evaluate($input: EvaluateRequestInput!) {
+  evaluateRequest(input: $input) {
+    id outcome summary
+    version { title implementationDate }
+    reasons { criterionKey role result deciding citedText explanation }
+    missingFacts { key question }
+    authorizedLimits { kind amount unit billingUnits billingCode }
+    notices { kind text }
+  }
+}`,
+    variables: {
+      input: {
+        hcpcsCode: 'J9039',
+        dateOfService: '2026-03-02',
+        lineOfBusiness: 'COMMERCIAL',
+        facts: [
+          { key: 'birthDate', value: '1980-05-17' },
+          { key: 'diagnosis', value: 'B_CELL_ALL' },
+          { key: 'cd19Status', value: 'POSITIVE' },
+          { key: 'treatmentSetting', value: 'RELAPSED_REFRACTORY' },
+          { key: 'singleAgent', value: true },
+          { key: 'knownHypersensitivity', value: false },
+          { key: 'diseaseProgressionOnBlinatumomab', value: false },
+          { key: 'requestedDosePerDayMcg', value: 28 },
+          { key: 'requestedCyclePhase', value: 'INDUCTION' },
+          { key: 'requestedCycles', value: 2 },
+          { key: 'priorInductionConsolidationCycles', value: 0 },
+        ],
+      },
+    },
+  },
+];

@@ -1,0 +1,37 @@
+import type { DeterminationResolvers, ImpactAnalysisResolvers, ImpactItemResolvers, SearchHitResolvers, VersionComparisonResolvers } from '../generated/resolvers-types.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { toGlobalId } from '../global-id.ts';
+import type { ChangeKind } from '../../compare/compare-versions.ts';
+
+export const determinationResolvers: DeterminationResolvers = {
+  id: (determination) => toGlobalId('Determination', determination.id),
+  version: (determination, _args, context) => (determination.versionId ? context.loaders.version.load(determination.versionId) : null),
+  authorizedLimits: (determination) => determination.authorizedLimits,
+  factsUsed: (determination) => determination.factsUsed,
+};
+
+export const impactAnalysisResolvers: ImpactAnalysisResolvers = {
+  changed: (analysis) => analysis.items.length,
+};
+
+export const impactItemResolvers: ImpactItemResolvers = {
+  before: (item) => item.before as never,
+  after: (item) => item.after as never,
+};
+
+export const searchHitResolvers: SearchHitResolvers = {
+  version: async (hit, _args, context) => {
+    const version = await context.loaders.version.load(hit.versionId);
+    if (!version) throw new DomainError('NOT_FOUND', 'version of a search hit not found');
+    return version;
+  },
+};
+
+export const comparisonResolvers: VersionComparisonResolvers = {
+  changes: (comparison) => comparison.changes,
+  summary: (comparison) => {
+    const counts = new Map<ChangeKind, number>();
+    for (const change of comparison.changes) counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
+    return [...counts].map(([kind, count]) => ({ kind, count }));
+  },
+};

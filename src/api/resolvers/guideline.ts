@@ -1,0 +1,48 @@
+import { GraphQLError } from 'graphql';
+import type { GuidelineResolvers } from '../generated/resolvers-types.ts';
+import { compareVersions } from '../../compare/compare-versions.ts';
+import { epochDay } from '../../rules/compile-expression.ts';
+import { versionInEffect } from '../../domain/effective-period.ts';
+import { toGlobalId } from '../global-id.ts';
+import type { ApiContext } from '../context.ts';
+import type { VersionEntry } from '../../services/version-catalog.ts';
+
+async function allVersions(guidelineId: string, context: ApiContext): Promise<VersionEntry[]> {
+  const summaries = await context.loaders.versionsOfGuideline.load(guidelineId);
+  const entries = await context.loaders.version.loadMany(summaries.map((summary) => summary.id));
+  return entries.filter((entry): entry is VersionEntry => entry !== null && !(entry instanceof Error));
+}
+
+async function latest(guidelineId: string, context: ApiContext): Promise<VersionEntry | null> {
+  return (await allVersions(guidelineId, context)).at(-1) ?? null;
+}
+
+export const guidelineResolvers: GuidelineResolvers = {
+  id: (guideline) => toGlobalId('Guideline', guideline.id),
+  number: (guideline) => guideline.number,
+  brandName: async (guideline, _args, context) => (await latest(guideline.id, context))?.document.header.brandName ?? '',
+  genericName: async (guideline, _args, context) => (await latest(guideline.id, context))?.document.header.genericName ?? '',
+  versions: (guideline, _args, context) => allVersions(guideline.id, context),
+  currentVersion: async (guideline, _args, context) => {
+    const summaries = await context.loaders.versionsOfGuideline.load(guideline.id);
+    const current = versionInEffect(summaries, context.now);
+    return current ? context.loaders.version.load(current.id) : null;
+  },
+  version: async (guideline, { asOf }, context) => {
+    const day = epochDay(asOf) ?? 0;
+    const summaries = await context.loaders.versionsOfGuideline.load(guideline.id);
+    const found = versionInEffect(summaries, new Date(day * 86_400_000));
+    if (!found) {
+      const first = summaries[0]?.effectiveFrom.toISOString().slice(0, 10);
+      throw new GraphQLError(`no version of ${guideline.number} was in effect on ${asOf}${first ? `; the first took effect on ${first}` : ''}`, { extensions: { code: 'NO_EFFECTIVE_VERSION' } });
+    }
+    return context.loaders.version.load(found.id);
+  },
+  changes: async (guideline, _args, context) => {
+    const versions = await allVersions(guideline.id, context);
+    return versions.slice(1).map((to, index) => {
+      const from = versions[index] as VersionEntry;
+      return { from, to, changes: compareVersions(from.document, to.document) };
+    });
+  },
+};

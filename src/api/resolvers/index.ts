@@ -1,0 +1,30 @@
+import type { Resolvers } from '../generated/resolvers-types.ts';
+import { DateScalar, DateTimeScalar, JSONScalar, YearMonthScalar } from './scalars.ts';
+import { comparisonResolvers, determinationResolvers, impactAnalysisResolvers, impactItemResolvers, searchHitResolvers } from './determination.ts';
+import { guidelineResolvers } from './guideline.ts';
+import { mutationResolvers, queryResolvers } from './root.ts';
+import { continuationResolvers, criterionResolvers, diseaseSectionResolvers, ruleSetResolvers, sourceResolvers, versionResolvers } from './version.ts';
+
+export const resolvers: Resolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  YearMonth: YearMonthScalar,
+  JSON: JSONScalar,
+  Node: {
+    __resolveType: (node) => (node as { __typename?: 'Guideline' | 'GuidelineVersion' | 'Criterion' | 'Determination' }).__typename ?? null,
+  },
+  Query: queryResolvers,
+  Mutation: mutationResolvers,
+  Guideline: guidelineResolvers,
+  GuidelineVersion: versionResolvers,
+  Criterion: criterionResolvers,
+  DiseaseSection: diseaseSectionResolvers,
+  ContinuationExemption: continuationResolvers,
+  SourceDocument: sourceResolvers,
+  RuleSetInfo: ruleSetResolvers,
+  Determination: determinationResolvers,
+  ImpactAnalysis: impactAnalysisResolvers,
+  ImpactItem: impactItemResolvers,
+  SearchHit: searchHitResolvers,
+  VersionComparison: comparisonResolvers,
+};

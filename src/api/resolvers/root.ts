@@ -1,0 +1,115 @@
+import { DomainError, badInput } from '../../domain/errors.ts';
+import { epochDay } from '../../rules/compile-expression.ts';
+import { compareVersions } from '../../compare/compare-versions.ts';
+import { analyzeImpact } from '../../services/analyze-impact.ts';
+import { evaluateRequest, toDetermination } from '../../services/evaluate-request.ts';
+import { searchGuidelines } from '../../services/search-guidelines.ts';
+import { findDetermination } from '../../store/determination-store.ts';
+import { findGuidelinesByNumbers, matchingGuidelineIds, pageOfGuidelines } from '../../store/guideline-reader.ts';
+import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types.ts';
+import { fromGlobalId } from '../global-id.ts';
+import type { ApiContext } from '../context.ts';
+
+const dateOf = (value: string): Date => new Date((epochDay(value) ?? 0) * 86_400_000);
+
+function decodeCursor(cursor: string): string {
+  const decoded = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!decoded.startsWith('guideline:')) throw badInput('after is not a cursor from this API', [{ field: 'after', message: 'malformed cursor' }]);
+  return decoded.slice('guideline:'.length);
+}
+
+const encodeCursor = (number: string): string => Buffer.from(`guideline:${number}`).toString('base64url');
+
+async function versionById(context: ApiContext, id: string, field: string) {
+  const { parts } = fromGlobalId(id, 'GuidelineVersion');
+  const version = await context.loaders.version.load(parts[0] as string);
+  if (!version) throw new DomainError('NOT_FOUND', `no guideline version ${id}`, [{ field, message: 'unknown version' }]);
+  return version;
+}
+
+export const queryResolvers: QueryResolvers = {
+  node: async (_root, { id }, context) => {
+    const { type, parts } = fromGlobalId(id);
+    switch (type) {
+      case 'Guideline': {
+        const guideline = await context.loaders.guideline.load(parts[0] as string);
+        return guideline ? { ...guideline, __typename: 'Guideline' as const } : null;
+      }
+      case 'GuidelineVersion': {
+        const version = await context.loaders.version.load(parts[0] as string);
+        return version ? { ...version, __typename: 'GuidelineVersion' as const } : null;
+      }
+      case 'Criterion': {
+        const version = await context.loaders.version.load(parts[0] as string);
+        const criterion = version ? (await import('./version.ts')).flatCriteria(version).find((candidate) => candidate.key === parts[1]) : undefined;
+        return version && criterion ? { criterion, version, __typename: 'Criterion' as const } : null;
+      }
+      case 'Determination': {
+        const row = await findDetermination(context.database.client, parts[0] as string);
+        return row ? { ...toDetermination(row), __typename: 'Determination' as const } : null;
+      }
+      default: {
+        const exhaustive: never = type;
+        return exhaustive;
+      }
+    }
+  },
+  guideline: async (_root, { number }, context) => {
+    if (number.length > 100) throw badInput('number is at most 100 characters', [{ field: 'number', message: 'too long' }]);
+    const [guideline] = await findGuidelinesByNumbers(context.database.client, [number.trim()]);
+    return guideline ?? null;
+  },
+  guidelines: async (_root, args, context) => {
+    const first = args.first ?? 20;
+    if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first must be 1 to 100', [{ field: 'first', message: 'out of range' }]);
+    for (const [field, value] of [['drug', args.drug], ['hcpcsCode', args.hcpcsCode], ['lineOfBusiness', args.lineOfBusiness]] as const) {
+      if (value && value.length > 100) throw badInput(`${field} is at most 100 characters`, [{ field, message: 'too long' }]);
+    }
+    const ids = await matchingGuidelineIds(context.database.client, {
+      drug: args.drug, hcpcsCode: args.hcpcsCode, lineOfBusiness: args.lineOfBusiness, effectiveOn: args.effectiveOn ? dateOf(args.effectiveOn) : null,
+    });
+    const after = args.after ? decodeCursor(args.after) : null;
+    const { rows, totalCount } = await pageOfGuidelines(context.database.client, ids, after, first + 1);
+    const page = rows.slice(0, first);
+    return {
+      edges: page.map((node) => ({ node, cursor: encodeCursor(node.number) })),
+      pageInfo: {
+        hasNextPage: rows.length > first,
+        hasPreviousPage: after !== null,
+        startCursor: page[0] ? encodeCursor(page[0].number) : null,
+        endCursor: page.at(-1) ? encodeCursor((page.at(-1) as { number: string }).number) : null,
+      },
+      totalCount,
+    };
+  },
+  search: async (_root, { text, asOf, first }, context) => {
+    const rows = await searchGuidelines(context.database, text, asOf ? dateOf(asOf) : null, first ?? 20);
+    return rows;
+  },
+  compareVersions: async (_root, { from, to }, context) => {
+    const [before, after] = await Promise.all([versionById(context, from, 'from'), versionById(context, to, 'to')]);
+    if (before.guidelineId !== after.guidelineId) throw badInput('from and to must be versions of the same guideline', [{ field: 'to', message: 'another guideline' }]);
+    return { from: before, to: after, changes: compareVersions(before.document, after.document) };
+  },
+  determination: async (_root, { id }, context) => {
+    const { parts } = fromGlobalId(id, 'Determination');
+    const row = await findDetermination(context.database.client, parts[0] as string);
+    return row ? toDetermination(row) : null;
+  },
+};
+
+export const mutationResolvers: MutationResolvers = {
+  evaluateRequest: async (_root, { input }, context) => {
+    const versionId = input.versionId ? (fromGlobalId(input.versionId, 'GuidelineVersion').parts[0] as string) : null;
+    return evaluateRequest(context.database.client, context.catalog, {
+      guidelineNumber: input.guidelineNumber, hcpcsCode: input.hcpcsCode, drug: input.drug,
+      dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness,
+      facts: input.facts, evidence: input.evidence ?? null, idempotencyKey: input.idempotencyKey, versionId,
+    });
+  },
+  analyzeImpact: async (_root, { versionId, limit }, context) => {
+    const id = fromGlobalId(versionId, 'GuidelineVersion').parts[0] as string;
+    const result = await analyzeImpact(context.database.client, context.catalog, id, limit ?? 100);
+    return { ...result, items: result.items };
+  },
+};

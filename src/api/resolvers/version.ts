@@ -1,0 +1,122 @@
+import type { Criterion, CriterionKind } from '../../domain/document.ts';
+import { formatYearMonth } from '../../domain/document.ts';
+import type { CriterionResolvers, DiseaseSectionResolvers, ContinuationExemptionResolvers, GuidelineVersionResolvers, RuleSetInfoResolvers, SourceDocumentResolvers } from '../generated/resolvers-types.ts';
+import { requirementOf } from '../../services/evaluate-request.ts';
+import type { VersionEntry } from '../../services/version-catalog.ts';
+import { toGlobalId } from '../global-id.ts';
+import type { CriterionModel } from '../models.ts';
+import { DomainError } from '../../domain/errors.ts';
+
+const day = (date: Date): string => date.toISOString().slice(0, 10);
+const wrap = (version: VersionEntry, criteria: readonly Criterion[]): CriterionModel[] => criteria.map((criterion) => ({ criterion, version }));
+
+export function flatCriteria(version: VersionEntry): Criterion[] {
+  const { document } = version;
+  const flat: Criterion[] = [];
+  const walk = (items: readonly Criterion[]): void => items.forEach((item) => {
+    flat.push(item);
+    walk(item.children);
+  });
+  walk(document.continuation?.conditions ?? []);
+  document.indications.forEach((section) => walk(section.scenarios));
+  walk(document.contraindications);
+  walk(document.boxedWarnings);
+  walk(document.warnings);
+  walk(document.exclusions);
+  return flat.sort((a, b) => a.span.startLine - b.span.startLine);
+}
+
+export const versionResolvers: GuidelineVersionResolvers = {
+  id: (version) => toGlobalId('GuidelineVersion', version.id),
+  guideline: async (version, _args, context) => {
+    const guideline = await context.loaders.guideline.load(version.guidelineId);
+    if (!guideline) throw new DomainError('NOT_FOUND', 'guideline of this version not found');
+    return guideline;
+  },
+  title: (version) => version.document.header.title,
+  organization: (version) => version.document.header.organization,
+  brandName: (version) => version.document.header.brandName,
+  genericName: (version) => version.document.header.genericName,
+  organizationNote: (version) => version.document.header.organizationNote,
+  copyright: (version) => version.document.header.copyright,
+  numberLineCells: (version) => [...version.document.header.numberLineCells],
+  originalDate: (version) => formatYearMonth(version.document.header.originalDate),
+  lastRevisedDate: (version) => formatYearMonth(version.document.header.lastRevisedDate),
+  implementationDate: (version) => formatYearMonth(version.document.header.implementationDate),
+  effectiveFrom: (version) => day(version.effectiveFrom),
+  effectiveTo: async (version, _args, context) => {
+    const summaries = await context.loaders.versionsOfGuideline.load(version.guidelineId);
+    const next = summaries.find((summary) => summary.effectiveFrom > version.effectiveFrom);
+    return next ? day(next.effectiveFrom) : null;
+  },
+  statement: (version) => [...version.document.statement.paragraphs],
+  evidenceIntro: (version) => version.document.statement.evidenceIntro,
+  evidenceSources: (version) => [...version.document.statement.evidenceSources],
+  continuation: (version) => (version.document.continuation ? { continuation: version.document.continuation, version } : null),
+  indications: (version) => version.document.indications.map((section) => ({ section, version })),
+  contraindications: (version) => wrap(version, version.document.contraindications),
+  boxedWarnings: (version) => wrap(version, version.document.boxedWarnings),
+  warnings: (version) => wrap(version, version.document.warnings),
+  exclusions: (version) => wrap(version, version.document.exclusions),
+  criteria: (version, { kinds }) => wrap(version, flatCriteria(version).filter((criterion) => !kinds || kinds.includes(criterion.kind as CriterionKind))),
+  criterion: (version, { key }) => {
+    const criterion = flatCriteria(version).find((candidate) => candidate.key === key);
+    return criterion ? { criterion, version } : null;
+  },
+  codes: (version) => [...version.document.codes],
+  linesOfBusiness: (version) => [...version.document.linesOfBusiness],
+  policyHistory: (version) => version.document.policyHistory.map((row) => ({ date: formatYearMonth(row.date), items: [...row.items], span: row.span })),
+  approval: (version) => (version.document.approval ? { text: version.document.approval.committee, span: version.document.approval.span } : null),
+  disclaimer: (version) => [...version.document.disclaimer],
+  references: (version) => version.document.references.map((reference) => ({ ...reference })),
+  source: (version) => version.source,
+  diagnostics: (version) => version.diagnostics as never,
+  decidable: (version) => version.compiledRuleSet !== null,
+  ruleSet: (version) => (version.ruleSet ? { version } : null),
+  requirements: (version) => (version.compiledRuleSet ? version.compiledRuleSet.facts.map(requirementOf) : []),
+};
+
+export const criterionResolvers: CriterionResolvers = {
+  id: ({ criterion, version }) => toGlobalId('Criterion', version.id, criterion.key),
+  key: ({ criterion }) => criterion.key,
+  kind: ({ criterion }) => criterion.kind,
+  ordinal: ({ criterion }) => criterion.ordinal,
+  text: ({ criterion }) => criterion.text,
+  connective: ({ criterion }) => criterion.connective,
+  limits: ({ criterion }) => criterion.limits.map((limit) => ({ ...limit, per: [...limit.per] })),
+  children: ({ criterion, version }) => wrap(version, criterion.children),
+  span: ({ criterion }) => criterion.span,
+  version: ({ version }) => version,
+};
+
+export const diseaseSectionResolvers: DiseaseSectionResolvers = {
+  ordinal: ({ section }) => section.ordinal,
+  heading: ({ section }) => section.heading,
+  name: ({ section }) => section.name,
+  abbreviation: ({ section }) => section.abbreviation,
+  qualifier: ({ section }) => section.qualifier,
+  population: ({ section }) => (section.population ? { ...section.population, groups: [...section.population.groups], markers: [...section.population.markers] } : null),
+  scenarios: ({ section, version }) => wrap(version, section.scenarios),
+  span: ({ section }) => section.span,
+};
+
+export const continuationResolvers: ContinuationExemptionResolvers = {
+  preamble: ({ continuation }) => continuation.preamble,
+  conditions: ({ continuation, version }) => wrap(version, continuation.conditions),
+  span: ({ continuation }) => continuation.span,
+};
+
+export const sourceResolvers: SourceDocumentResolvers = {
+  lines: (source, { startLine, endLine }) => {
+    if (startLine < 1 || endLine < startLine || endLine - startLine > 10_000) throw new DomainError('BAD_USER_INPUT', 'lines: need 1 ≤ startLine ≤ endLine, at most 10000 lines', [{ field: 'startLine', message: 'bad range' }]);
+    return source.text.split(/\r\n|\r|\n/).slice(startLine - 1, endLine);
+  },
+};
+
+export const ruleSetResolvers: RuleSetInfoResolvers = {
+  name: ({ version }) => version.ruleSet?.name ?? '',
+  sha256: ({ version }) => version.ruleSet?.sha256 ?? '',
+  reviewedBy: ({ version }) => version.ruleSet?.reviewedBy ?? '',
+  reviewedOn: ({ version }) => version.ruleSet?.reviewedOn ?? '',
+  interpretations: ({ version }) => (version.ruleSetSource?.interpretations ?? []).map((item) => ({ ...item, criterionKeys: [...item.criterionKeys] })),
+};

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import type { Logger } from 'pino';
+import type { Database } from '../store/database.ts';
+import { openMigrationDriverFor, pendingMigrationNames } from './readiness.ts';
+import { VersionCatalog } from '../services/version-catalog.ts';
+import type { ApiContext } from './context.ts';
+import { createLoaders } from './context.ts';
+import { formatError } from './errors.ts';
+import { loadPlaygroundAssets, PLAYGROUND_CSP, playgroundHtml } from './playground.ts';
+import { resolvers } from './resolvers/index.ts';
+
+export interface ServerOptions {
+  readonly database: Database;
+  readonly databaseUrl: string;
+  readonly logger: Logger;
+  /** Serve GraphiQL at GET /graphql (browsers) and /playground. Off in production unless asked. */
+  readonly playground: boolean;
+  /** Allow introspection (the playground's docs explorer needs it). */
+  readonly introspection: boolean;
+  readonly maxBodyBytes?: number;
+  /** "Now" for currentVersion; tests pin it. */
+  readonly clock?: () => Date;
+}
+
+export interface ApiServer {
+  readonly http: Server;
+  readonly apollo: ApolloServer<ApiContext>;
+  readonly catalog: VersionCatalog;
+  stop(): Promise<void>;
+}
+
+const typeDefs = readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8');
+
+class BodyTooLarge extends Error {}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge(`request body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff', ...headers });
+  response.end(body);
+}
+
+function wantsHtml(request: IncomingMessage): boolean {
+  return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html') && !new URL(request.url ?? '/', 'http://x').searchParams.has('query');
+}
+
+/**
+ * The HTTP server: GraphQL at /graphql (Apollo, plain node:http), the offline playground, and
+ * health endpoints. Logs carry a request id, method, path, status and duration, never bodies
+ * (requests carry clinical facts).
+ */
+export async function createApiServer(options: ServerOptions): Promise<ApiServer> {
+  const { database, logger } = options;
+  const catalog = new VersionCatalog(database.client);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const clock = options.clock ?? (() => new Date());
+  const apollo = new ApolloServer<ApiContext>({
+    typeDefs,
+    resolvers: resolvers as never,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatError(formatted, error, (unexpected) => logger.error({ err: unexpected }, 'unexpected error in a resolver')),
+  });
+  await apollo.start();
+  const assets = options.playground ? loadPlaygroundAssets('/graphql') : new Map();
+  const readiness = await openMigrationDriverFor(options.databaseUrl);
+
+  const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return send(response, 200, 'application/json', JSON.stringify({ status: 'ok' }));
+    if (url.pathname === '/readyz') {
+      try {
+        await database.client.$queryRawUnsafe('SELECT 1');
+        const pending = await pendingMigrationNames(readiness);
+        if (pending.length > 0) return send(response, 503, 'application/json', JSON.stringify({ status: 'migrations pending', pending }));
+        return send(response, 200, 'application/json', JSON.stringify({ status: 'ready', database: database.provider }));
+      } catch {
+        return send(response, 503, 'application/json', JSON.stringify({ status: 'database unreachable' }));
+      }
+    }
+    if (options.playground && (url.pathname === '/playground' || (url.pathname === '/graphql' && wantsHtml(request)))) {
+      return send(response, 200, 'text/html; charset=utf-8', playgroundHtml(), { 'content-security-policy': PLAYGROUND_CSP, 'cache-control': 'no-cache' });
+    }
+    if (options.playground && url.pathname.startsWith('/playground/assets/')) {
+      const asset = assets.get(url.pathname.slice('/playground/assets/'.length));
+      if (asset) return send(response, 200, asset.type, asset.body, { 'cache-control': 'public, max-age=3600' });
+    }
+    if (url.pathname !== '/graphql') return send(response, 404, 'application/json', JSON.stringify({ error: 'not found' }));
+
+    let body: string;
+    try {
+      body = request.method === 'POST' ? await readBody(request, maxBodyBytes) : '';
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return send(response, 413, 'application/json', JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
+      throw error;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    let parsedBody: unknown = undefined;
+    if (body !== '') {
+      try {
+        parsedBody = JSON.parse(body);
+      } catch {
+        return send(response, 400, 'application/json', JSON.stringify({ errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
+      }
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      context: async () => ({ database, catalog, now: clock(), loaders: createLoaders(database, catalog) }),
+    });
+    const outHeaders: Record<string, string> = { 'x-request-id': requestId };
+    for (const [key, value] of result.headers) outHeaders[key] = value;
+    response.writeHead(result.status ?? 200, outHeaders);
+    if (result.body.kind === 'complete') response.end(result.body.string);
+    else {
+      for await (const chunk of result.body.asyncIterator) response.write(chunk);
+      response.end();
+    }
+  };
+
+  const http = createServer((request, response) => {
+    const requestId = randomUUID();
+    const started = performance.now();
+    response.on('finish', () => {
+      logger.info({ requestId, method: request.method, path: (request.url ?? '').split('?')[0], status: response.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+    });
+    handle(request, response, requestId).catch((error: unknown) => {
+      logger.error({ requestId, err: error }, 'request failed');
+      if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      else response.end();
+    });
+  });
+
+  return {
+    http,
+    apollo,
+    catalog,
+    stop: async () => {
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await apollo.stop();
+      await readiness.close();
+    },
+  };
+}

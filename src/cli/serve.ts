@@ -1,0 +1,41 @@
+import pino from 'pino';
+import { createApiServer } from '../api/server.ts';
+import { loadShippedGuidelines } from '../services/load-shipped-guidelines.ts';
+import { describeUrl } from '../store/database.ts';
+import { prepareDatabase } from '../store/prepare-database.ts';
+import { databaseUrl } from './config.ts';
+
+const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
+const production = process.env['NODE_ENV'] === 'production';
+const flag = (name: string, fallback: boolean): boolean => (process.env[name] === undefined ? fallback : /^(1|true|yes|on)$/i.test(process.env[name] ?? ''));
+
+const url = databaseUrl();
+const { database, migrations } = await prepareDatabase(url);
+logger.info({ database: describeUrl(url), applied: migrations.applied }, 'database ready');
+const shipped = await loadShippedGuidelines(database.client);
+for (const result of shipped.results.filter((item) => item.status === 'rejected')) {
+  logger.error({ file: result.fileName, diagnostics: result.diagnostics.filter((d) => d.severity === 'error') }, 'shipped guideline rejected');
+}
+logger.info({ loaded: shipped.loaded, unchanged: shipped.unchanged, rulesAttached: shipped.rulesAttached, rejected: shipped.rejected }, 'shipped guidelines');
+
+const playground = flag('PLAYGROUND', !production);
+const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground) });
+const port = Number(process.env['PORT'] ?? 4000);
+const host = process.env['HOST'] ?? 'localhost';
+server.http.listen(port, host, () => {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  console.log(`GraphQL endpoint: http://${shown}:${port}/graphql${playground ? ` (playground: open it in a browser)` : ''}`);
+});
+
+let stopping = false;
+const shutdown = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  server.stop().then(() => database.close()).then(() => process.exit(0), (error: unknown) => {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  });
+};
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
