@@ -42,8 +42,17 @@ export function describeUrl(url: string): string {
   return `postgresql ${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
 }
 
+export interface OpenOptions {
+  /** Called with every SQL statement Prisma sends (text only, never parameters): for statement-count tests. */
+  readonly onQuery?: (sql: string) => void;
+}
+
 /** Opens the database named by the URL; the unused provider's driver is never loaded. */
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  const log = options.onQuery ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
+  const listen = (client: Client): void => {
+    if (options.onQuery) client.$on('query' as never, ((event: { query: string }) => options.onQuery?.(event.query)) as never);
+  };
   const provider = providerOf(url);
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
@@ -52,7 +61,8 @@ export async function openDatabase(url: string): Promise<Database> {
       import('@prisma/adapter-better-sqlite3'),
       import('./generated/sqlite/client.ts'),
     ]);
-    const client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: path, timeout: 5000 }) });
+    const client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: path, timeout: 5000 }), ...log });
+    listen(client);
     // WAL lets readers proceed while a writer ingests; the busy timeout above makes writers queue.
     await client.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await client.$executeRawUnsafe('PRAGMA foreign_keys = ON');
@@ -64,6 +74,7 @@ export async function openDatabase(url: string): Promise<Database> {
     import('@prisma/adapter-pg'),
     import('./generated/postgresql/client.ts'),
   ]);
-  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Client;
+  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }), ...log }) as unknown as Client;
+  listen(client);
   return { provider, client, description: describeUrl(url), close: () => client.$disconnect() };
 }

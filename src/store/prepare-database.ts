@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import type { Database, OpenOptions } from './database.ts';
 import { openDatabase, providerOf } from './database.ts';
 import { openMigrationDriver } from './migrations/migration-drivers.ts';
 import type { MigrationReport } from './migrations/migration-runner.ts';
@@ -15,7 +15,7 @@ export async function migrateDatabase(url: string): Promise<MigrationReport> {
 }
 
 /** Migrates, then opens the Prisma client: what every entry point does first. */
-export async function prepareDatabase(url: string): Promise<{ database: Database; migrations: MigrationReport }> {
+export async function prepareDatabase(url: string, options: OpenOptions = {}): Promise<{ database: Database; migrations: MigrationReport }> {
   const migrations = await migrateDatabase(url);
-  return { database: await openDatabase(url), migrations };
+  return { database: await openDatabase(url, options), migrations };
 }

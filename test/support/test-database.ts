@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Database, Provider } from '../../src/store/database.ts';
+import type { Database, OpenOptions, Provider } from '../../src/store/database.ts';
 import { providerOf } from '../../src/store/database.ts';
 import { prepareDatabase } from '../../src/store/prepare-database.ts';
 
@@ -44,9 +44,9 @@ export async function createTestDatabaseUrl(): Promise<{ url: string; drop(): Pr
 }
 
 /** A freshly migrated, empty database of the provider under test. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: OpenOptions = {}): Promise<TestDatabase> {
   const { url, drop } = await createTestDatabaseUrl();
-  const { database } = await prepareDatabase(url);
+  const { database } = await prepareDatabase(url, options);
   return {
     url,
     database,
@@ -61,7 +61,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export async function rowCounts(database: Database): Promise<Record<string, number>> {
   const client = database.client;
   const entries = await Promise.all(
-    (['guideline', 'sourceDocument', 'guidelineVersion', 'passage', 'diseaseSection', 'criterion', 'quantitativeLimit', 'billingCode', 'versionLineOfBusiness', 'policyHistoryEntry', 'reference'] as const).map(
+    (['guideline', 'sourceDocument', 'guidelineVersion', 'passage', 'diseaseSection', 'criterion', 'quantitativeLimit', 'billingCode', 'versionLineOfBusiness', 'policyHistoryEntry', 'reference', 'searchEntry', 'ruleSet', 'determination'] as const).map(
       async (model) => [model, await (client[model] as unknown as { count(): Promise<number> }).count()] as const,
     ),
   );
