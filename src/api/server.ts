@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
 import type { Database } from '../store/database.ts';
 import { openMigrationDriverFor, pendingMigrationNames } from './readiness.ts';
@@ -72,6 +73,8 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     resolvers: resolvers as never,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // Apollo's own landing page loads Apollo Sandbox from a CDN: never served; ours is offline.
+    plugins: [ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => formatError(formatted, error, (unexpected) => logger.error({ err: unexpected }, 'unexpected error in a resolver')),
   });
   await apollo.start();

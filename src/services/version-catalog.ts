@@ -48,6 +48,11 @@ export class VersionCatalog {
     return this.#entries.size;
   }
 
+  /** Forgets every cached version (tests measure cold loads with it). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   #remember(entry: VersionEntry): void {
     this.#entries.set(entry.id, entry);
     while (this.#entries.size > this.capacity) {

@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/api-server.ts';
+import { startTestServer } from '../support/api-server.ts';
+import { repoRoot } from '../support/documents.ts';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const artifacts = join(repoRoot, 'test', 'artifacts');
+
+let api: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+  api = await startTestServer({ playground: true });
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await api?.stop();
+});
+
+describe('the offline GraphiQL playground in headless Chromium', () => {
+  it('loads from the server alone, runs the first example query and shows its result', async () => {
+    const page = await browser.newPage();
+    const foreign: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (!['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol !== 'data:' && url.protocol !== 'blob:') foreign.push(request.url());
+    });
+    await page.setViewport({ width: 1400, height: 900 });
+    await page.goto(`${api.url}/graphql`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
+    // The docs explorer is available (introspection on) and every example is preloaded as a tab.
+    expect(await page.$$eval('.graphiql-tab', (tabs) => tabs.length)).toBe(5);
+    await page.click('.graphiql-execute-button');
+    await page.waitForFunction("document.querySelector('.result-window')?.textContent?.includes('Evolut_CG_3258')", { timeout: 20_000 });
+    const result = await page.$eval('.result-window', (element) => element.textContent ?? '');
+    expect(result).toContain('"brandName": "Blincyto"');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'playground.png') });
+    expect(foreign).toEqual([]);
+  }, 60_000);
+
+  it('can be turned off', async () => {
+    const off = await startTestServer({ playground: false });
+    try {
+      const response = await fetch(`${off.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(response.headers.get('content-type') ?? '').not.toContain('text/html');
+      expect((await fetch(`${off.url}/playground`)).status).toBe(404);
+    } finally {
+      await off.stop();
+    }
+  });
+});
