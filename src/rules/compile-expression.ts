@@ -2,7 +2,7 @@ import type { Comparison, ComparisonOperator, Expression, Scalar } from './expre
 import { COMPARISON_OPERATORS } from './expression.ts';
 import type { FactDefinition } from './rule-set.ts';
 import type { Truth } from './truth.ts';
-import { and, atLeast, FALSE, not, or, TRUE, UNKNOWN } from './truth.ts';
+import { atLeast, FALSE, not, TRUE, UNKNOWN } from './truth.ts';
 
 /** What an evaluation reads: fact values by slot, the date of service, and the evidence item in scope. */
 export interface EvaluationInput {
@@ -127,15 +127,34 @@ function combine(children: readonly CompiledExpression[], join: string): { facts
 
 /** Compiles an expression into a closure; problems go to context.error and compile to UNKNOWN. */
 export function compileExpression(expression: Expression, context: CompileContext): CompiledExpression {
+  // all/any loop over their children without allocating: this is the hot path of every decision.
   if ('all' in expression) {
     const children = expression.all.map((child) => compileExpression(child, context));
     const evaluators = children.map((child) => child.evaluate);
-    return { ...combine(children, 'AND'), evaluate: (input) => and(evaluators.map((evaluate) => evaluate(input))) };
+    const evaluate = (input: EvaluationInput): Truth => {
+      let result: Truth = TRUE;
+      for (const child of evaluators) {
+        const value = child(input);
+        if (value === FALSE) return FALSE;
+        if (value === UNKNOWN) result = UNKNOWN;
+      }
+      return result;
+    };
+    return { ...combine(children, 'AND'), evaluate };
   }
   if ('any' in expression) {
     const children = expression.any.map((child) => compileExpression(child, context));
     const evaluators = children.map((child) => child.evaluate);
-    return { ...combine(children, 'OR'), evaluate: (input) => or(evaluators.map((evaluate) => evaluate(input))) };
+    const evaluate = (input: EvaluationInput): Truth => {
+      let result: Truth = FALSE;
+      for (const child of evaluators) {
+        const value = child(input);
+        if (value === TRUE) return TRUE;
+        if (value === UNKNOWN) result = UNKNOWN;
+      }
+      return result;
+    };
+    return { ...combine(children, 'OR'), evaluate };
   }
   if ('not' in expression) {
     const child = compileExpression(expression.not, context);

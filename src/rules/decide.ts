@@ -61,80 +61,187 @@ export interface CoreRequest {
   readonly evidence: readonly Readonly<Record<string, Scalar | undefined>>[];
 }
 
-interface Evaluated {
-  readonly role: Role;
-  readonly rule: CompiledRule;
-  readonly truth: Truth | null;
-}
-
 const ROLE_ORDER: Record<Role, number> = {
   'line-of-business': 0, contraindication: 1, exclusion: 2, 'off-label': 3, population: 4, indication: 5, 'continuation-request': 6, continuation: 7, 'evidence-checklist': 8,
 };
 
+/** One rule of the plan: evaluated in this order, results kept by index. */
+interface PlannedRule {
+  readonly role: Role;
+  readonly rule: CompiledRule;
+}
+
+/** The rule set laid out flat, once per rule set, so an evaluation is loops over arrays. */
+interface Plan {
+  readonly rules: readonly PlannedRule[];
+  /** Indexes of contraindications and exclusions. */
+  readonly safety: readonly number[];
+  /** Per disease section: population index and scenario indexes. */
+  readonly sections: readonly { readonly population: number; readonly scenarios: readonly number[] }[];
+  /** Index of the continuation-request rule, -1 without one. */
+  readonly requested: number;
+  readonly conditions: readonly number[];
+}
+
+const NOT_EVALUATED = 3;
+const CONTINUATION_CITATION: CitedText = { key: 'CONTINUATION', text: 'Continuation requests for a not-approvable medication', span: null };
+const plans = new WeakMap<CompiledRuleSet, Plan>();
+
+function planOf(ruleSet: CompiledRuleSet): Plan {
+  const cached = plans.get(ruleSet);
+  if (cached) return cached;
+  const rules: PlannedRule[] = [];
+  const add = (role: Role, rule: CompiledRule): number => rules.push({ role, rule }) - 1;
+  const safety = [...ruleSet.contraindications.map((rule) => add('contraindication', rule)), ...ruleSet.exclusions.map((rule) => add('exclusion', rule))];
+  const sections = ruleSet.indications.map((indication) => ({
+    population: add('population', indication.population),
+    scenarios: indication.scenarios.map((rule) => add('indication', rule)),
+  }));
+  const requested = ruleSet.continuation ? add('continuation-request', { citation: CONTINUATION_CITATION, condition: ruleSet.continuation.requested }) : -1;
+  const conditions = (ruleSet.continuation?.conditions ?? []).map((rule) => add('continuation', rule));
+  const plan = { rules, safety, sections, requested, conditions };
+  plans.set(ruleSet, plan);
+  return plan;
+}
+
 /**
- * Decides one request against a compiled rule set. Pure and deterministic: the date of service is
- * an input; a missing fact makes the rules that need it unknown, and unknown never approves.
+ * The compact result of an evaluation: the outcome, each planned rule's truth value (3 = not
+ * evaluated) and whether it decided. Everything a trace shows is derived from it.
  */
-export function decide(ruleSet: CompiledRuleSet, request: CoreRequest): Decision {
-  const input: EvaluationInput = { values: request.values, dateOfService: request.dateOfService };
+export interface Evaluation {
+  readonly outcome: Outcome;
+  readonly results: Uint8Array;
+  readonly deciding: Uint8Array;
+  /** Present when the request was off-label: the exclusion's value and the checklist per evidence item. */
+  readonly offLabel: { readonly excluded: Truth; readonly perItem: readonly (readonly Truth[])[] } | null;
+  /** Set for NOT_APPLICABLE. */
+  readonly lineOfBusiness: string | null;
+}
+
+/**
+ * Decides one request: the hot path. Pure and deterministic; the date of service is an input; a
+ * missing fact makes the rules that need it unknown, and unknown never approves. It allocates two
+ * small typed arrays per call; the readable trace is built separately by `traceOf`.
+ */
+export function evaluate(ruleSet: CompiledRuleSet, request: CoreRequest): Evaluation {
+  const plan = planOf(ruleSet);
+  const count = plan.rules.length;
+  const results = new Uint8Array(count).fill(NOT_EVALUATED);
+  const deciding = new Uint8Array(count);
   const line = ruleSet.linesOfBusiness.get(request.lineOfBusiness);
-  if (!line?.applicable) return notApplicable(request.lineOfBusiness, line);
+  if (!line?.applicable) return { outcome: 'NOT_APPLICABLE', results, deciding, offLabel: null, lineOfBusiness: request.lineOfBusiness };
 
-  const run = (role: Role, rule: CompiledRule): Evaluated => ({ role, rule, truth: rule.condition.evaluate(input) });
-  const contraindications = ruleSet.contraindications.map((rule) => run('contraindication', rule));
-  const exclusions = ruleSet.exclusions.map((rule) => run('exclusion', rule));
-  const sections = ruleSet.indications.map((indication) => {
-    const population = run('population', indication.population);
-    const scenarios = indication.scenarios.map((rule) => run('indication', rule));
-    return { population, scenarios, truth: and([population.truth as Truth, or(scenarios.map((s) => s.truth as Truth))]) };
-  });
-  const indication = or(sections.map((section) => section.truth));
-  const requested = ruleSet.continuation ? run('continuation-request', { citation: { key: 'CONTINUATION', text: 'Continuation requests for a not-approvable medication', span: null }, condition: ruleSet.continuation.requested }) : null;
-  const conditions = requested && requested.truth !== FALSE ? (ruleSet.continuation?.conditions ?? []).map((rule) => run('continuation', rule)) : [];
-  const exemption = requested ? and([requested.truth as Truth, and(conditions.map((c) => c.truth as Truth))]) : FALSE;
-  const coverage = or([indication, exemption]);
-
-  const safety = [...contraindications, ...exclusions];
-  const denying = safety.filter((entry) => entry.truth === TRUE);
-  const unknownSafety = safety.filter((entry) => entry.truth === UNKNOWN);
-  const coverageEntries: Evaluated[] = [
-    ...sections.flatMap((section) => [section.population, ...section.scenarios]),
-    ...(requested ? [requested] : []),
-    ...conditions,
-  ];
-
-  let outcome: Outcome;
-  let deciding: Evaluated[];
-  let checklist: ChecklistEntry[] = [];
-  let offLabelEntry: Evaluated | null = null;
-  if (denying.length > 0) {
-    outcome = 'DENIED';
-    deciding = denying;
-  } else if (coverage === FALSE) {
-    const offLabel = evaluateOffLabel(ruleSet, request, input);
-    checklist = offLabel.checklist;
-    if (offLabel.entry) offLabelEntry = offLabel.entry;
-    outcome = offLabel.outcome;
-    deciding = offLabel.entry ? [offLabel.entry] : coverageEntries.filter((entry) => entry.truth === FALSE);
-    if (outcome === 'PENDED') deciding.push(...unknownSafety);
-  } else if (coverage === UNKNOWN || unknownSafety.length > 0) {
-    outcome = 'INCOMPLETE';
-    deciding = [...unknownSafety, ...(coverage === UNKNOWN ? coverageEntries.filter((entry) => entry.truth === UNKNOWN) : [])];
-  } else {
-    outcome = 'APPROVED';
-    deciding = coveringPath(sections, requested, conditions, exemption, indication);
+  const input: EvaluationInput = { values: request.values, dateOfService: request.dateOfService };
+  const run = (index: number): Truth => {
+    const value = (plan.rules[index] as PlannedRule).rule.condition.evaluate(input);
+    results[index] = value;
+    return value;
+  };
+  let denied = false;
+  let unknownSafety = false;
+  for (const index of plan.safety) {
+    const value = run(index);
+    if (value === TRUE) denied = true;
+    else if (value === UNKNOWN) unknownSafety = true;
   }
+  let indication: Truth = FALSE;
+  for (const section of plan.sections) {
+    let scenarios: Truth = FALSE;
+    for (const index of section.scenarios) {
+      const value = run(index);
+      if (value === TRUE) scenarios = TRUE;
+      else if (value === UNKNOWN && scenarios === FALSE) scenarios = UNKNOWN;
+    }
+    const sectionTruth = and2(run(section.population), scenarios);
+    if (sectionTruth === TRUE) indication = TRUE;
+    else if (sectionTruth === UNKNOWN && indication === FALSE) indication = UNKNOWN;
+  }
+  let exemption: Truth = FALSE;
+  if (plan.requested >= 0) {
+    exemption = run(plan.requested);
+    if (exemption !== FALSE) for (const index of plan.conditions) exemption = and2(exemption, run(index));
+  }
+  const coverage: Truth = indication === TRUE || exemption === TRUE ? TRUE : indication === UNKNOWN || exemption === UNKNOWN ? UNKNOWN : FALSE;
 
-  const all = [...contraindications, ...exclusions, ...(offLabelEntry ? [offLabelEntry] : []), ...coverageEntries];
-  const decidingSet = new Set(deciding);
-  const trace = all
-    .map((entry) => toTrace(entry, decidingSet.has(entry), request.values, ruleSet.slotOf))
-    .sort((a, b) => Number(b.deciding) - Number(a.deciding) || ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
-  const missingFacts = outcome === 'INCOMPLETE' || outcome === 'PENDED' ? [...new Set(trace.filter((t) => t.deciding).flatMap((t) => t.missingFacts))] : [];
+  if (denied) {
+    for (const index of plan.safety) if (results[index] === TRUE) deciding[index] = 1;
+    return { outcome: 'DENIED', results, deciding, offLabel: null, lineOfBusiness: null };
+  }
+  if (coverage === FALSE) {
+    const offLabel = evaluateOffLabel(ruleSet, request, input);
+    if (!offLabel) {
+      markCoverage(plan, results, deciding, FALSE);
+      return { outcome: 'DENIED', results, deciding, offLabel: null, lineOfBusiness: null };
+    }
+    if (offLabel.excluded !== TRUE) for (const index of plan.safety) if (results[index] === UNKNOWN) deciding[index] = 1;
+    return { outcome: offLabel.excluded === TRUE ? 'DENIED' : 'PENDED', results, deciding, offLabel, lineOfBusiness: null };
+  }
+  if (coverage === UNKNOWN || unknownSafety) {
+    for (const index of plan.safety) if (results[index] === UNKNOWN) deciding[index] = 1;
+    if (coverage === UNKNOWN) markCoverage(plan, results, deciding, UNKNOWN);
+    return { outcome: 'INCOMPLETE', results, deciding, offLabel: null, lineOfBusiness: null };
+  }
+  if (indication === TRUE) {
+    const section = plan.sections.find((candidate) => results[candidate.population] === TRUE && candidate.scenarios.some((index) => results[index] === TRUE));
+    if (section) {
+      deciding[section.population] = 1;
+      for (const index of section.scenarios) if (results[index] === TRUE) deciding[index] = 1;
+    }
+  } else {
+    deciding[plan.requested] = 1;
+    for (const index of plan.conditions) deciding[index] = 1;
+  }
+  return { outcome: 'APPROVED', results, deciding, offLabel: null, lineOfBusiness: null };
+}
+
+function and2(a: Truth, b: Truth): Truth {
+  return a === FALSE || b === FALSE ? FALSE : a === UNKNOWN || b === UNKNOWN ? UNKNOWN : TRUE;
+}
+
+/** Marks the coverage rules (indications, continuation) that have the given value as deciding. */
+function markCoverage(plan: Plan, results: Uint8Array, deciding: Uint8Array, value: Truth): void {
+  for (const section of plan.sections) for (const index of [section.population, ...section.scenarios]) if (results[index] === value) deciding[index] = 1;
+  if (plan.requested >= 0 && results[plan.requested] === value) deciding[plan.requested] = 1;
+  for (const index of plan.conditions) if (results[index] === value) deciding[index] = 1;
+}
+
+/** Decides and builds the full trace: what the service stores and shows. */
+export function decide(ruleSet: CompiledRuleSet, request: CoreRequest): Decision {
+  return traceOf(ruleSet, request, evaluate(ruleSet, request));
+}
+
+/** Builds the readable trace of an evaluation: every rule evaluated with its cited text and facts. */
+export function traceOf(ruleSet: CompiledRuleSet, request: CoreRequest, evaluation: Evaluation): Decision {
+  if (evaluation.lineOfBusiness !== null) return notApplicable(evaluation.lineOfBusiness, ruleSet.linesOfBusiness.get(evaluation.lineOfBusiness));
+  const plan = planOf(ruleSet);
+  const entries: TraceEntry[] = [];
+  plan.rules.forEach((planned, index) => {
+    const result = evaluation.results[index] as number;
+    if (result === NOT_EVALUATED) return;
+    entries.push(toTrace(planned.role, planned.rule, result as Truth, evaluation.deciding[index] === 1, request.values, ruleSet.slotOf));
+  });
+  let checklist: ChecklistEntry[] = [];
+  if (evaluation.offLabel && ruleSet.offLabel) {
+    const { excluded, perItem } = evaluation.offLabel;
+    const offLabel = ruleSet.offLabel;
+    entries.push(toTrace('off-label', { citation: offLabel.citation, condition: OFF_LABEL_CONDITION }, excluded, true, request.values, ruleSet.slotOf));
+    checklist = offLabel.checklist.map((rule, index): ChecklistEntry => {
+      const values = perItem.map((item) => item[index] as Truth);
+      return {
+        citation: rule.citation,
+        rule: rule.condition.text,
+        result: values.length === 0 ? 'UNKNOWN' : resultOf(or(values)),
+        itemsMeeting: values.filter((value) => value === TRUE).length,
+        itemsChecked: values.length,
+      };
+    });
+  }
+  const trace = entries.sort((a, b) => Number(b.deciding) - Number(a.deciding) || ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
+  const outcome = evaluation.outcome;
   return {
     outcome,
     trace,
-    missingFacts,
+    missingFacts: outcome === 'INCOMPLETE' || outcome === 'PENDED' ? [...new Set(trace.filter((t) => t.deciding).flatMap((t) => t.missingFacts))] : [],
     checklist,
     authorizedLimits: outcome === 'APPROVED' ? authorizedLimits(ruleSet, request) : [],
     notices: outcome === 'APPROVED' || outcome === 'PENDED' ? ruleSet.notices : [],
@@ -142,49 +249,25 @@ export function decide(ruleSet: CompiledRuleSet, request: CoreRequest): Decision
   };
 }
 
-function coveringPath(
-  sections: readonly { population: Evaluated; scenarios: readonly Evaluated[]; truth: Truth }[],
-  requested: Evaluated | null,
-  conditions: readonly Evaluated[],
-  exemption: Truth,
-  indication: Truth,
-): Evaluated[] {
-  if (indication === TRUE) {
-    const section = sections.find((candidate) => candidate.truth === TRUE);
-    return section ? [section.population, ...section.scenarios.filter((s) => s.truth === TRUE)] : [];
-  }
-  return exemption === TRUE && requested ? [requested, ...conditions] : [];
-}
+const OFF_LABEL_CONDITION = { evaluate: (): Truth => UNKNOWN, facts: [] as string[], text: 'no covered indication applies, so the use is off-label; evidence is checked against the checklist' };
 
-function evaluateOffLabel(ruleSet: CompiledRuleSet, request: CoreRequest, input: EvaluationInput): { outcome: Outcome; entry: Evaluated | null; checklist: ChecklistEntry[] } {
+function evaluateOffLabel(ruleSet: CompiledRuleSet, request: CoreRequest, input: EvaluationInput): { excluded: Truth; perItem: Truth[][] } | null {
   const offLabel = ruleSet.offLabel;
-  if (!offLabel) return { outcome: 'DENIED', entry: null, checklist: [] };
+  if (!offLabel) return null;
   const perItem = request.evidence.map((item) => offLabel.checklist.map((rule) => rule.condition.evaluate({ ...input, item })));
   const sufficient: Truth = request.evidence.length === 0 ? UNKNOWN : or(perItem.map((results) => and(results)));
-  const checklist = offLabel.checklist.map((rule, index): ChecklistEntry => {
-    const results = perItem.map((results) => results[index] as Truth);
-    return {
-      citation: rule.citation,
-      rule: rule.condition.text,
-      result: results.length === 0 ? 'UNKNOWN' : resultOf(or(results)),
-      itemsMeeting: results.filter((result) => result === TRUE).length,
-      itemsChecked: results.length,
-    };
-  });
   // The exclusion applies when the evidence is insufficient: TRUE means excluded.
-  const excluded: Truth = sufficient === TRUE ? FALSE : sufficient === FALSE ? TRUE : UNKNOWN;
-  const entry: Evaluated = { role: 'off-label', rule: { citation: offLabel.citation, condition: { evaluate: () => excluded, facts: [], text: 'no covered indication applies, so the use is off-label; evidence is checked against the checklist' } }, truth: excluded };
-  return { outcome: excluded === TRUE ? 'DENIED' : 'PENDED', entry, checklist };
+  return { excluded: sufficient === TRUE ? FALSE : sufficient === FALSE ? TRUE : UNKNOWN, perItem };
 }
 
-function toTrace(entry: Evaluated, deciding: boolean, values: CoreRequest['values'], slotOf: ReadonlyMap<string, number>): TraceEntry {
-  const facts = entry.rule.condition.facts;
+function toTrace(role: Role, rule: CompiledRule, truth: Truth, deciding: boolean, values: CoreRequest['values'], slotOf: ReadonlyMap<string, number>): TraceEntry {
+  const facts = rule.condition.facts;
   return {
-    role: entry.role,
-    citation: entry.rule.citation,
-    result: entry.truth === null ? 'NOT_EVALUATED' : resultOf(entry.truth),
+    role,
+    citation: rule.citation,
+    result: resultOf(truth),
     deciding,
-    rule: entry.rule.condition.text,
+    rule: rule.condition.text,
     factsRead: facts,
     missingFacts: facts.filter((key) => values[slotOf.get(key) ?? -1] === undefined),
   };
