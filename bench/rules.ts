@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from 'json-rules-engine';
 import { parse } from 'yaml';
 import { parseGuideline } from '../src/document/parse-guideline.ts';
-import { epochDay } from '../src/rules/compile-expression.ts';
+import { epochDay } from '../src/domain/calendar.ts';
 import { compileRuleSet } from '../src/rules/compile-rule-set.ts';
 import type { CoreRequest } from '../src/rules/decide.ts';
 import { decide, evaluate } from '../src/rules/decide.ts';

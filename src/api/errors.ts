@@ -1,14 +1,9 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError } from '../domain/errors.ts';
 
 /** The documented error codes; anything else leaving a resolver is masked as INTERNAL_SERVER_ERROR. */
 export const PUBLIC_CODES = new Set(['NOT_FOUND', 'BAD_USER_INPUT', 'NO_EFFECTIVE_VERSION', 'NOT_DECIDABLE', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
-
-export function toGraphQLError(error: DomainError): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.fields.length ? { fields: error.fields } : {}) } });
-}
 
 /**
  * Domain errors become coded GraphQL errors; unexpected errors (database down, bugs) are masked so

@@ -6,11 +6,14 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
 import type { Database } from '../store/database.ts';
-import { openMigrationDriverFor, pendingMigrationNames } from './readiness.ts';
+import { ping } from '../store/database.ts';
+import { openMigrationDriver } from '../store/migrations/migration-drivers.ts';
+import { pendingMigrationNames } from './readiness.ts';
 import { VersionCatalog } from '../services/version-catalog.ts';
 import type { ApiContext } from './context.ts';
 import { createLoaders } from './context.ts';
 import { formatError } from './errors.ts';
+import { safeError } from './safe-error.ts';
 import { loadPlaygroundAssets, PLAYGROUND_CSP, playgroundHtml } from './playground.ts';
 import { resolvers } from './resolvers/index.ts';
 
@@ -75,18 +78,18 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     includeStacktraceInErrorResponses: false,
     // Apollo's own landing page loads Apollo Sandbox from a CDN: never served; ours is offline.
     plugins: [ApolloServerPluginLandingPageDisabled()],
-    formatError: (formatted, error) => formatError(formatted, error, (unexpected) => logger.error({ err: unexpected }, 'unexpected error in a resolver')),
+    formatError: (formatted, error) => formatError(formatted, error, (unexpected) => logger.error({ err: safeError(unexpected) }, 'unexpected error in a resolver')),
   });
   await apollo.start();
   const assets = options.playground ? loadPlaygroundAssets('/graphql') : new Map();
-  const readiness = await openMigrationDriverFor(options.databaseUrl);
+  const readiness = await openMigrationDriver(options.databaseUrl);
 
   const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return send(response, 200, 'application/json', JSON.stringify({ status: 'ok' }));
     if (url.pathname === '/readyz') {
       try {
-        await database.client.$queryRawUnsafe('SELECT 1');
+        await ping(database);
         const pending = await pendingMigrationNames(readiness);
         if (pending.length > 0) return send(response, 503, 'application/json', JSON.stringify({ status: 'migrations pending', pending }));
         return send(response, 200, 'application/json', JSON.stringify({ status: 'ready', database: database.provider }));
@@ -141,7 +144,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       logger.info({ requestId, method: request.method, path: (request.url ?? '').split('?')[0], status: response.statusCode, ms: Math.round(performance.now() - started) }, 'request');
     });
     handle(request, response, requestId).catch((error: unknown) => {
-      logger.error({ requestId, err: error }, 'request failed');
+      logger.error({ requestId, err: safeError(error) }, 'request failed');
       if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
       else response.end();
     });

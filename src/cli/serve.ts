@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { createApiServer } from '../api/server.ts';
+import { safeError } from '../api/safe-error.ts';
 import { loadShippedGuidelines } from '../services/load-shipped-guidelines.ts';
 import { describeUrl } from '../store/database.ts';
 import { prepareDatabase } from '../store/prepare-database.ts';
@@ -33,7 +34,7 @@ const shutdown = (signal: string): void => {
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
   server.stop().then(() => database.close()).then(() => process.exit(0), (error: unknown) => {
-    logger.error({ err: error }, 'shutdown failed');
+    logger.error({ err: safeError(error) }, 'shutdown failed');
     process.exit(1);
   });
 };

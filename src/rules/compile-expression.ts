@@ -1,3 +1,4 @@
+import { addCalendar } from '../domain/calendar.ts';
 import type { Comparison, ComparisonOperator, Expression, Scalar } from './expression.ts';
 import { COMPARISON_OPERATORS } from './expression.ts';
 import type { FactDefinition } from './rule-set.ts';
@@ -33,32 +34,6 @@ export interface CompileContext {
 }
 
 const SYMBOL: Record<ComparisonOperator, string> = { eq: '=', ne: '≠', lt: '<', le: '≤', gt: '>', ge: '≥', in: 'in', between: 'between' };
-const DAY_MS = 86_400_000;
-
-export function epochDay(isoDate: string): number | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const time = Date.UTC(year, month - 1, day);
-  const check = new Date(time);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
-  return time / DAY_MS;
-}
-
-export function isoDate(epoch: number): string {
-  return new Date(epoch * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The date `value` units after `epoch`, by the calendar (a month after Jan 31 is the last day of February). */
-function addCalendar(epoch: number, value: number, unit: 'day' | 'week' | 'month' | 'year'): number {
-  if (unit === 'day') return epoch + value;
-  if (unit === 'week') return epoch + 7 * value;
-  const date = new Date(epoch * DAY_MS);
-  const months = unit === 'month' ? value : value * 12;
-  const targetMonth = date.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), targetMonth + 1, 0)).getUTCDate();
-  return Date.UTC(date.getUTCFullYear(), targetMonth, Math.min(date.getUTCDate(), lastDay)) / DAY_MS;
-}
 
 type Getter = (input: EvaluationInput) => Scalar | undefined;
 
@@ -209,6 +184,20 @@ export function compileExpression(expression: Expression, context: CompileContex
       },
     };
   }
+  if ('withinLast' in expression) {
+    const { date, value, unit } = expression.withinLast;
+    const { get, definition } = factGetter(date, context);
+    if (definition && definition.type !== 'date') context.error(`withinLast: "${date}" is not a date`);
+    return {
+      facts: [date],
+      text: `${date} within the last ${value} ${unit}${value === 1 ? '' : 's'} before the date of service`,
+      evaluate: (input) => {
+        const when = get(input);
+        if (when === undefined) return UNKNOWN;
+        return (when as number) <= input.dateOfService && input.dateOfService <= addCalendar(when as number, value, unit) ? TRUE : FALSE;
+      },
+    };
+  }
   if ('field' in expression) {
     const definition = context.fieldOf(expression.field);
     if (!definition) context.error(`unknown evidence field "${expression.field}"`);
@@ -218,3 +207,4 @@ export function compileExpression(expression: Expression, context: CompileContex
   context.error(`unrecognized expression ${JSON.stringify(expression)}`);
   return { facts: [], text: '?', evaluate: () => UNKNOWN };
 }
+

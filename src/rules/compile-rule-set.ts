@@ -1,5 +1,6 @@
-import type { Criterion, GuidelineDocument, QuantitativeLimit, SourceSpan } from '../domain/document.ts';
+import type { GuidelineDocument, QuantitativeLimit, SourceSpan } from '../domain/document.ts';
 import { formatYearMonth } from '../domain/document.ts';
+import { allCriteria } from '../domain/criteria.ts';
 import type { CompiledExpression } from './compile-expression.ts';
 import { compileExpression } from './compile-expression.ts';
 import type { Expression } from './expression.ts';
@@ -13,6 +14,7 @@ export const RuleSetCode = {
   UnknownSection: 'RULES_UNKNOWN_SECTION',
   LimitMismatch: 'RULES_LIMIT_MISMATCH',
   LimitUnitMismatch: 'RULES_LIMIT_UNIT_MISMATCH',
+  LimitNotUsed: 'RULES_LIMIT_NOT_USED',
   Expression: 'RULES_EXPRESSION',
   UncoveredCriterion: 'RULES_UNCOVERED_CRITERION',
   BadAuthorization: 'RULES_BAD_AUTHORIZATION',
@@ -57,26 +59,14 @@ export interface CompiledRuleSet {
   readonly continuation: { readonly requested: CompiledExpression; readonly conditions: readonly CompiledRule[] } | null;
   readonly offLabel: { readonly citation: CitedText; readonly checklist: readonly CompiledRule[] } | null;
   readonly notices: readonly (CitedText & { readonly kind: string })[];
-  readonly authorize: readonly (AuthorizationRule & { readonly limit: QuantitativeLimit; readonly citation: CitedText; readonly billingUnit: { amount: number; unit: string } | null })[];
+  readonly authorize: readonly (AuthorizationRule & {
+    readonly limit: QuantitativeLimit;
+    readonly citation: CitedText;
+    readonly billingUnit: { amount: number; unit: string } | null;
+    readonly condition: CompiledExpression | null;
+  })[];
   readonly linesOfBusiness: ReadonlyMap<string, { readonly label: string; readonly applicable: boolean; readonly span: SourceSpan }>;
   readonly interpretations: readonly InterpretationSource[];
-}
-
-function allCriteria(document: GuidelineDocument): Criterion[] {
-  const flat: Criterion[] = [];
-  const walk = (items: readonly Criterion[]): void => {
-    for (const item of items) {
-      flat.push(item);
-      walk(item.children);
-    }
-  };
-  walk(document.continuation?.conditions ?? []);
-  document.indications.forEach((section) => walk(section.scenarios));
-  walk(document.contraindications);
-  walk(document.boxedWarnings);
-  walk(document.warnings);
-  walk(document.exclusions);
-  return flat;
 }
 
 function sameLimit(declared: LimitDeclaration, parsed: QuantitativeLimit): boolean {
@@ -174,7 +164,10 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
       if (!limit) {
         problem(RuleSetCode.LimitMismatch, `${where}: declared limit ${rule.limit.amount} ${[rule.limit.unit, ...(rule.limit.per ?? [])].join('/')} does not equal the limit in the text (${parsed.map((p) => `${p.amount} ${limitUnit(p)}`).join(', ') || 'none'})`);
       } else {
-        for (const key of factsComparedWithLimit(rule.when)) {
+        const compared = factsComparedWithLimit(rule.when);
+        // A declared limit must be what the rule compares with: a literal number would escape the text check.
+        if (compared.length === 0) problem(RuleSetCode.LimitNotUsed, `${where}: declares a limit but never compares a fact with "$limit"`);
+        for (const key of compared) {
           const unit = factByKey.get(key)?.unit;
           if (unit !== limitUnit(limit)) problem(RuleSetCode.LimitUnitMismatch, `${where}: fact "${key}" is in ${unit ?? 'no unit'}, the limit in ${limitUnit(limit)}`);
         }
@@ -207,7 +200,15 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     }
     const code = rule.billingCode ? document.codes.find((candidate) => candidate.code === rule.billingCode) : undefined;
     if (rule.billingCode && !code) problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: billing code ${rule.billingCode} is not in this version`);
-    return [{ ...rule, limit: exclusion.limit, citation: exclusion.citation, billingUnit: code?.billingUnit ? { amount: code.billingUnit.amount, unit: code.billingUnit.unit } : null }];
+    for (const key of [...(rule.used ?? []), ...(rule.otherwiseUsed ?? [])]) {
+      const unit = factByKey.get(key)?.unit;
+      if (unit !== limitUnit(exclusion.limit)) problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: fact "${key}" is ${factByKey.has(key) ? `in ${unit ?? 'no unit'}` : 'not declared'}, the limit in ${limitUnit(exclusion.limit)}`);
+    }
+    return [{
+      ...rule, limit: exclusion.limit, citation: exclusion.citation,
+      billingUnit: code?.billingUnit ? { amount: code.billingUnit.amount, unit: code.billingUnit.unit } : null,
+      condition: rule.when ? compile(rule.when, `authorize ${rule.kind}`) : null,
+    }];
   });
 
   for (const key of source.interpretations.flatMap((interpretation) => interpretation.criterionKeys)) {

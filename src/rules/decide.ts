@@ -198,10 +198,21 @@ function and2(a: Truth, b: Truth): Truth {
   return a === FALSE || b === FALSE ? FALSE : a === UNKNOWN || b === UNKNOWN ? UNKNOWN : TRUE;
 }
 
-/** Marks the coverage rules (indications, continuation) that have the given value as deciding. */
+/**
+ * Marks as deciding the coverage rules that have the given value, within the paths that have it:
+ * a section already settled by its population does not ask about its scenarios, and the other way round.
+ */
 function markCoverage(plan: Plan, results: Uint8Array, deciding: Uint8Array, value: Truth): void {
-  for (const section of plan.sections) for (const index of [section.population, ...section.scenarios]) if (results[index] === value) deciding[index] = 1;
-  if (plan.requested >= 0 && results[plan.requested] === value) deciding[plan.requested] = 1;
+  for (const section of plan.sections) {
+    const scenarios = or(section.scenarios.map((index) => results[index] as Truth));
+    if (and2(results[section.population] as Truth, scenarios) !== value) continue;
+    for (const index of [section.population, ...section.scenarios]) if (results[index] === value) deciding[index] = 1;
+  }
+  if (plan.requested < 0) return;
+  let exemption = results[plan.requested] as Truth;
+  for (const index of plan.conditions) exemption = and2(exemption, results[index] as Truth);
+  if (exemption !== value) return;
+  if (results[plan.requested] === value) deciding[plan.requested] = 1;
   for (const index of plan.conditions) if (results[index] === value) deciding[index] = 1;
 }
 
@@ -288,12 +299,15 @@ function authorizedLimits(ruleSet: CompiledRuleSet, request: CoreRequest): Autho
       const billingUnits = rule.billingUnit && rule.billingUnit.unit === rule.limit.unit ? rule.limit.amount / rule.billingUnit.amount : null;
       return [{ kind: rule.kind, amount: rule.limit.amount, unit, billingUnits, billingCode: rule.billingCode ?? null, citation: rule.citation, basis: `the limit in the text: ${rule.limit.sourceText}` }];
     }
-    const used = (rule.used ?? []).map((key) => request.values[ruleSet.slotOf.get(key) ?? -1]);
+    const applies = rule.condition ? rule.condition.evaluate({ values: request.values, dateOfService: request.dateOfService }) : TRUE;
+    if (applies === UNKNOWN) return [];
+    const keys = applies === TRUE ? (rule.used ?? []) : (rule.otherwiseUsed ?? []);
+    const used = keys.map((key) => request.values[ruleSet.slotOf.get(key) ?? -1]);
     if (used.some((value) => typeof value !== 'number')) return [];
     const total = (used as number[]).reduce((sum, value) => sum + value, 0);
     return [{
       kind: rule.kind, amount: Math.max(0, rule.limit.amount - total), unit, billingUnits: null, billingCode: null, citation: rule.citation,
-      basis: `${rule.limit.amount} ${unit}${rule.limit.qualifier ? ` (${rule.limit.qualifier})` : ''} minus ${total} used or requested (${(rule.used ?? []).join(' + ')})`,
+      basis: `${rule.limit.amount} ${unit}${rule.limit.qualifier ? ` (${rule.limit.qualifier})` : ''} minus ${total} counted (${keys.join(' + ') || 'nothing'})`,
     }];
   });
 }

@@ -29,6 +29,8 @@ export type Expression =
   | ({ readonly sum: readonly string[] } & Comparison)
   | ({ readonly daysSince: string } & Comparison)
   | { readonly ageAtLeast: { readonly birthDate: string; readonly value: number; readonly unit: 'day' | 'week' | 'month' | 'year' } }
+  /** The date fact lies within the given calendar period before the date of service (inclusive). */
+  | { readonly withinLast: { readonly date: string; readonly value: number; readonly unit: 'day' | 'week' | 'month' | 'year' } }
   | ({ readonly field: string } & Comparison);
 
 export const COMPARISON_OPERATORS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'between'] as const;

@@ -1,4 +1,4 @@
-import { epochDay } from './compile-expression.ts';
+import { epochDay } from '../domain/calendar.ts';
 import type { CompiledRuleSet } from './compile-rule-set.ts';
 import type { CoreRequest } from './decide.ts';
 import type { Scalar } from './expression.ts';
@@ -21,7 +21,7 @@ export const MAX_FACTS = 200;
 export const MAX_EVIDENCE_ITEMS = 50;
 const MAX_STRING = 200;
 
-function readValue(definition: FactDefinition, value: unknown, field: string, problems: InputProblem[]): Scalar | undefined {
+function readValue(definition: FactDefinition, value: unknown, field: string, problems: InputProblem[], dateOfService: number | null): Scalar | undefined {
   const fail = (message: string): undefined => {
     problems.push({ field, message });
     return undefined;
@@ -41,7 +41,10 @@ function readValue(definition: FactDefinition, value: unknown, field: string, pr
     case 'date': {
       if (typeof value !== 'string' || value.length > 10) return fail('must be a date YYYY-MM-DD');
       const day = epochDay(value);
-      return day === null ? fail(`"${value}" is not a real calendar date (YYYY-MM-DD)`) : day;
+      if (day === null) return fail(`"${value}" is not a real calendar date (YYYY-MM-DD)`);
+      // Every date a rule set asks for (birth, last administration) lies on or before the date of service.
+      if (dateOfService !== null && day > dateOfService) return fail(`"${value}" is after the date of service`);
+      return day;
     }
     case 'enum':
       if (typeof value !== 'string' || value.length > MAX_STRING) return fail(`must be one of ${definition.values?.join(', ')}`);
@@ -79,7 +82,7 @@ export function readRequest(ruleSet: CompiledRuleSet, raw: RawRequest): { reques
     }
     if (seen.has(fact.key)) problems.push({ field: `facts.${fact.key}`, message: 'given more than once' });
     seen.add(fact.key);
-    values[slot] = readValue(definition, fact.value, `facts.${fact.key}`, problems);
+    values[slot] = readValue(definition, fact.value, `facts.${fact.key}`, problems, dateOfService);
   }
   const fields = new Map(ruleSet.evidenceFields.map((definition) => [definition.key, definition]));
   const evidence = raw.evidence.slice(0, MAX_EVIDENCE_ITEMS).map((item, index) => {
@@ -90,7 +93,7 @@ export function readRequest(ruleSet: CompiledRuleSet, raw: RawRequest): { reques
         if (value !== null && value !== undefined && key !== 'citation') problems.push({ field: `evidence[${index}].${key}`, message: 'unknown evidence field' });
         continue;
       }
-      read[key] = readValue(definition, value, `evidence[${index}].${key}`, problems);
+      read[key] = readValue(definition, value, `evidence[${index}].${key}`, problems, dateOfService);
     }
     return read;
   });

@@ -84,7 +84,12 @@ export const ruleSetJsonSchema = {
       type: 'array',
       items: {
         type: 'object', additionalProperties: false, required: ['kind', 'limitOf'],
-        properties: { kind: { enum: ['MAX_DOSE_PER_PERIOD', 'REMAINING_DURATION'] }, limitOf: { type: 'string' }, used: { type: 'array', items: { type: 'string' } }, billingCode: { type: 'string' } },
+        properties: {
+          kind: { enum: ['MAX_DOSE_PER_PERIOD', 'REMAINING_DURATION'] }, limitOf: { type: 'string' }, billingCode: { type: 'string' },
+          used: { type: 'array', items: { type: 'string' } },
+          when: { $ref: '#/$defs/expression' },
+          otherwiseUsed: { type: 'array', items: { type: 'string' } },
+        },
       },
     },
     interpretations: {
@@ -106,6 +111,15 @@ export const ruleSetJsonSchema = {
         { type: 'object', additionalProperties: false, required: ['sum'], minProperties: 2, maxProperties: 2, properties: { sum: { type: 'array', minItems: 1, items: { type: 'string' } }, ...comparison } },
         { type: 'object', additionalProperties: false, required: ['daysSince'], minProperties: 2, maxProperties: 2, properties: { daysSince: { type: 'string' }, ...comparison } },
         { type: 'object', additionalProperties: false, required: ['field'], minProperties: 2, maxProperties: 2, properties: { field: { type: 'string' }, ...comparison } },
+        {
+          type: 'object', additionalProperties: false, required: ['withinLast'],
+          properties: {
+            withinLast: {
+              type: 'object', additionalProperties: false, required: ['date', 'value', 'unit'],
+              properties: { date: { type: 'string' }, value: { type: 'integer', minimum: 0 }, unit: { enum: ['day', 'week', 'month', 'year'] } },
+            },
+          },
+        },
         {
           type: 'object', additionalProperties: false, required: ['ageAtLeast'],
           properties: {

@@ -82,6 +82,9 @@ export interface AuthorizationRule {
   readonly limitOf: string;
   /** For REMAINING_DURATION: facts whose sum is already used (prior plus requested). */
   readonly used?: readonly string[];
+  /** When given and not met, `otherwiseUsed` counts instead (e.g. maintenance cycles do not count). */
+  readonly when?: Expression;
+  readonly otherwiseUsed?: readonly string[];
   /** Billing code to express a dose in billing units. */
   readonly billingCode?: string;
 }

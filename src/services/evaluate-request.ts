@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Determination, DeterminationOutcome, DeterminationResult, FactRequirementView, ReasonView } from '../domain/determination.ts';
 import { badInput, DomainError } from '../domain/errors.ts';
-import { epochDay, isoDate } from '../rules/compile-expression.ts';
+import { epochDay, isoDate, startOfDay } from '../domain/calendar.ts';
 import type { CompiledRuleSet } from '../rules/compile-rule-set.ts';
 import type { Decision } from '../rules/decide.ts';
 import { decide } from '../rules/decide.ts';
@@ -12,7 +12,8 @@ import { readRequest } from '../rules/read-request.ts';
 import type { FactDefinition } from '../rules/rule-set.ts';
 import type { Client } from '../store/database.ts';
 import type { DeterminationRow } from '../store/determination-store.ts';
-import { findDeterminationByIdempotencyKey, insertDetermination, isUniqueViolation } from '../store/determination-store.ts';
+import { isUniqueViolation } from '../store/database.ts';
+import { findDeterminationByIdempotencyKey, insertDetermination } from '../store/determination-store.ts';
 import type { GuidelineSelector } from './guideline-lookup.ts';
 import { resolveGuideline, versionOn } from './guideline-lookup.ts';
 import type { VersionCatalog, VersionEntry } from './version-catalog.ts';
@@ -141,8 +142,12 @@ export async function evaluateRequest(client: Client, catalog: VersionCatalog, i
       throw new DomainError('NOT_FOUND', `version ${input.versionId} is not a version of ${guideline.number}`, [{ field: 'versionId', message: 'unknown version for this guideline' }]);
     }
   } else {
-    const summary = await versionOn(client, guideline.id, new Date(day * 86_400_000));
+    const summary = await versionOn(client, guideline.id, startOfDay(input.dateOfService) as Date);
     version = summary ? await catalog.get(summary.id) : null;
+  }
+  const code = input.hcpcsCode?.trim().toUpperCase();
+  if (version && code && !version.document.codes.some((candidate) => candidate.code === code)) {
+    throw new DomainError('NOT_FOUND', `the version of ${guideline.number} in effect on ${input.dateOfService} does not list code ${code}`, [{ field: 'hcpcsCode', message: 'not listed by the version that applies' }]);
   }
 
   const base = {

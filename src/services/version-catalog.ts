@@ -14,7 +14,8 @@ export interface VersionEntry extends StoredVersion {
 
 /**
  * Published versions never change, so an assembled version (its document tree and its compiled
- * rule set) is cached by id for the life of the process. Bounded: the least recently used entries
+ * rule set) is cached by id for the life of the process (versions still waiting for their rule set
+ * are not cached). Bounded: the least recently used entries
  * go first. Misses are loaded in one batch (a fixed number of queries whatever the batch size).
  */
 export class VersionCatalog {
@@ -27,13 +28,21 @@ export class VersionCatalog {
 
   async getMany(ids: readonly string[]): Promise<(VersionEntry | null)[]> {
     const missing = [...new Set(ids.filter((id) => !this.#entries.has(id)))];
+    const fresh = new Map<string, VersionEntry>();
     if (missing.length > 0) {
       const loaded = await readVersions(this.client, missing);
-      for (const version of loaded.values()) this.#remember(assemble(version));
+      for (const version of loaded.values()) {
+        const entry = assemble(version);
+        // A version without a rule set can still get one (attached once, later): only complete
+        // entries are cached, so an attachment is seen at once.
+        if (entry.ruleSet) this.#remember(entry);
+        else fresh.set(entry.id, entry);
+      }
     }
     return ids.map((id) => {
-      const entry = this.#entries.get(id);
+      const entry = this.#entries.get(id) ?? fresh.get(id);
       if (!entry) return null;
+      if (!entry.ruleSet) return entry;
       this.#entries.delete(id);
       this.#entries.set(id, entry);
       return entry;

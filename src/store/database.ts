@@ -18,6 +18,16 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Prisma's code for a unique-constraint violation (e.g. two writers racing on one key). */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+}
+
+/** Whether the database answers (readiness). */
+export async function ping(database: Database): Promise<void> {
+  await database.client.$queryRawUnsafe('SELECT 1');
+}
+
 export const DEFAULT_DATABASE_URL = 'file:./data/guidelines.db';
 
 export class DatabaseUrlError extends Error {

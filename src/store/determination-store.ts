@@ -37,7 +37,3 @@ export async function recentDeterminations(client: Client, guidelineNumber: stri
     take: limit,
   })) as DeterminationRow[];
 }
-
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
-}

@@ -37,20 +37,22 @@ export interface GuidelineFilter {
   readonly effectiveOn?: Date | null;
 }
 
+/** Ids of the versions in effect at an instant: the latest started version of each guideline. */
+export async function versionIdsInEffect(client: Client, at: Date): Promise<string[]> {
+  const started = await client.guidelineVersion.findMany({ where: { effectiveFrom: { lte: at } }, select: { id: true, guidelineId: true, effectiveFrom: true } });
+  const latest = new Map<string, { id: string; effectiveFrom: Date }>();
+  for (const version of started) {
+    const current = latest.get(version.guidelineId);
+    if (!current || current.effectiveFrom < version.effectiveFrom) latest.set(version.guidelineId, version);
+  }
+  return [...latest.values()].map((version) => version.id);
+}
+
 /** Guideline ids that have a matching version (the one in effect when `effectiveOn` is given). */
 export async function matchingGuidelineIds(client: Client, filter: GuidelineFilter): Promise<string[] | null> {
   const noFilter = !filter.drug && !filter.hcpcsCode && !filter.lineOfBusiness && !filter.effectiveOn;
   if (noFilter) return null;
-  let inEffect: string[] | undefined;
-  if (filter.effectiveOn) {
-    const started = await client.guidelineVersion.findMany({ where: { effectiveFrom: { lte: filter.effectiveOn } }, select: { id: true, guidelineId: true, effectiveFrom: true } });
-    const latest = new Map<string, { id: string; effectiveFrom: Date }>();
-    for (const version of started) {
-      const current = latest.get(version.guidelineId);
-      if (!current || current.effectiveFrom < version.effectiveFrom) latest.set(version.guidelineId, version);
-    }
-    inEffect = [...latest.values()].map((version) => version.id);
-  }
+  const inEffect = filter.effectiveOn ? await versionIdsInEffect(client, filter.effectiveOn) : undefined;
   const drug = filter.drug?.trim().toLowerCase();
   const matches = await client.guidelineVersion.findMany({
     where: {

@@ -1,5 +1,6 @@
 import type { Client } from './database.ts';
 import type { VersionRecords } from '../records/version-records.ts';
+import { isUniqueViolation } from './database.ts';
 
 export interface SourceDocumentInput {
   readonly id: string;
@@ -36,6 +37,23 @@ export async function saveVersion(
   buildRecords: (ids: { guidelineId: string }) => VersionRecords,
   newGuidelineId: string,
   ruleSet: RuleSetInput | null = null,
+): Promise<SaveOutcome> {
+  try {
+    return await saveVersionOnce(client, guidelineNumber, source, buildRecords, newGuidelineId, ruleSet);
+  } catch (error) {
+    // Two ingestions of one document raced: the loser's unique insert fails; it then finds the winner's rows.
+    if (isUniqueViolation(error)) return saveVersionOnce(client, guidelineNumber, source, buildRecords, newGuidelineId, ruleSet);
+    throw error;
+  }
+}
+
+async function saveVersionOnce(
+  client: Client,
+  guidelineNumber: string,
+  source: SourceDocumentInput,
+  buildRecords: (ids: { guidelineId: string }) => VersionRecords,
+  newGuidelineId: string,
+  ruleSet: RuleSetInput | null,
 ): Promise<SaveOutcome> {
   return client.$transaction(async (tx) => {
     const existingSource = await tx.sourceDocument.findUnique({

@@ -27,8 +27,15 @@ describe(`impact analysis of a revision before it goes live, on ${testProvider}`
   it('a reviewed rule set can be attached to a stored revision later, once', async () => {
     const document = { fileName: 'blincyto-2026-07.txt', bytes: new TextEncoder().encode(fixtureText('blincyto-2026-07.txt')) };
     expect((await ingestDocument(api.db.database.client, document)).status).toBe('loaded');
+    const underJuly = () => api.graphql<{ evaluateRequest: { outcome: string } }>(
+      `mutation($input: EvaluateRequestInput!) { evaluateRequest(input: $input) { outcome } }`,
+      { input: { guidelineNumber: 'Evolut_CG_3258', dateOfService: '2026-08-03', lineOfBusiness: 'COMMERCIAL', facts: facts(4) } },
+    );
+    expect((await underJuly()).body.data?.evaluateRequest.outcome).toBe('NOT_DECIDABLE');
     const ruleSet = { fileName: 'blincyto-2026-07.rules.yaml', text: fixtureText('blincyto-2026-07.rules.yaml') };
     expect((await ingestDocument(api.db.database.client, { ...document, ruleSet })).status).toBe('rules-attached');
+    // The running server sees the attached rule set at once (5 cycles allowed under July).
+    expect((await underJuly()).body.data?.evaluateRequest.outcome).toBe('APPROVED');
     expect((await ingestDocument(api.db.database.client, { ...document, ruleSet })).status).toBe('unchanged');
     const edited = { ...ruleSet, text: ruleSet.text.replace('reviewedBy: Policy', 'reviewedBy: Someone else, Policy') };
     const refused = await ingestDocument(api.db.database.client, { ...document, ruleSet: edited });
@@ -44,7 +51,8 @@ describe(`impact analysis of a revision before it goes live, on ${testProvider}`
     const { body } = await api.graphql(`mutation($id: ID!) { analyzeImpact(versionId: $id) { evaluated changed items { before after determination { factsUsed { key value } } reasons { criterionKey result } } } }`, { id: july });
     expect(body.errors).toBeUndefined();
     const analysis = (body.data as { analyzeImpact: { evaluated: number; changed: number; items: { before: string; after: string; determination: { factsUsed: { key: string; value: unknown }[] }; reasons: { criterionKey: string }[] }[] } }).analyzeImpact;
-    expect(analysis.evaluated).toBe(2);
+    // Three decided requests are stored (two under January, one under July); the NOT_DECIDABLE one is not re-decided.
+    expect(analysis.evaluated).toBe(3);
     expect(analysis.changed).toBe(1);
     expect(analysis.items[0]).toMatchObject({ before: 'DENIED', after: 'APPROVED' });
     expect(analysis.items[0]?.determination.factsUsed).toContainEqual({ key: 'priorInductionConsolidationCycles', value: 4 });

@@ -66,3 +66,17 @@ describe('a rule set binds to its version only when it matches the text', () => 
     expect(problems).toEqual(expect.arrayContaining(['/ must have required property \'indications\'', '/facts/0 must have required property \'description\'', '/facts/0/type must be equal to one of the allowed values']));
   });
 });
+
+describe('rule-set checks added after review', () => {
+  it('a limit the rule never compares with is refused (a literal would escape the text check)', () => {
+    const copy = structuredClone(source) as Mutable;
+    copy.exclusions = copy.exclusions.map((rule) => (rule.limit?.kind === 'MAX_DOSE' ? { ...rule, when: { fact: 'requestedDosePerDayMcg', gt: 30 } } : rule));
+    expect(compileRuleSet(copy, document).problems.map((p) => p.code)).toContain('RULES_LIMIT_NOT_USED');
+  });
+
+  it('an authorized remaining duration counting a fact in another unit is refused', () => {
+    const copy = structuredClone(source) as Mutable;
+    copy.authorize = (copy.authorize ?? []).map((rule) => (rule.kind === 'REMAINING_DURATION' ? { ...rule, used: ['requestedDosePerDayMcg'] } : rule));
+    expect(compileRuleSet(copy, document).problems.map((p) => p.code)).toContain('RULES_BAD_AUTHORIZATION');
+  });
+});

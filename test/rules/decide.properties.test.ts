@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { epochDay } from '../../src/rules/compile-expression.ts';
+import { epochDay } from '../../src/domain/calendar.ts';
 import type { CoreRequest } from '../../src/rules/decide.ts';
 import { decide } from '../../src/rules/decide.ts';
 import type { Scalar } from '../../src/rules/expression.ts';

@@ -266,6 +266,8 @@ export type EvidenceInput = {
   readonly progressionFreeSurvivalBenefitMonths?: InputMaybe<Scalars['Float']['input']>;
   /** Whether the regimen requested is the one studied. */
   readonly regimenRepresented?: InputMaybe<Scalars['Boolean']['input']>;
+  /** For a non-randomized trial: whether it enrolled a significant number of subjects. */
+  readonly significantEnrollment?: InputMaybe<Scalars['Boolean']['input']>;
   /** RANDOMIZED_CONTROLLED_TRIAL, NON_RANDOMIZED_TRIAL, CASE_REPORT, ABSTRACT, COMPENDIUM, GUIDELINE. */
   readonly studyType: Scalars['String']['input'];
 };
@@ -427,9 +429,13 @@ export type GuidelineVersionCriterionArgs = {
 /** Result of re-evaluating stored determinations against another version. */
 export type ImpactAnalysis = {
   readonly __typename?: 'ImpactAnalysis';
+  /** How many outcomes would change. */
   readonly changed: Scalars['Int']['output'];
+  /** Stored determinations re-decided. */
   readonly evaluated: Scalars['Int']['output'];
   readonly items: ReadonlyArray<ImpactItem>;
+  /** Stored determinations the analyzed version's fact schema refuses (counted, never quoted). */
+  readonly notComparable: Scalars['Int']['output'];
   readonly version: GuidelineVersion;
 };
 
@@ -1147,6 +1153,7 @@ export type ImpactAnalysisResolvers<ContextType = ApiContext, ParentType extends
   changed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   evaluated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   items?: Resolver<ReadonlyArray<ResolversTypes['ImpactItem']>, ParentType, ContextType>;
+  notComparable?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['GuidelineVersion'], ParentType, ContextType>;
 };
 

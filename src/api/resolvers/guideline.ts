@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { GuidelineResolvers } from '../generated/resolvers-types.ts';
 import { compareVersions } from '../../compare/compare-versions.ts';
-import { epochDay } from '../../rules/compile-expression.ts';
+import { dateOf, startOfDay } from '../../domain/calendar.ts';
 import { versionInEffect } from '../../domain/effective-period.ts';
 import { toGlobalId } from '../global-id.ts';
 import type { ApiContext } from '../context.ts';
@@ -13,15 +13,16 @@ async function allVersions(guidelineId: string, context: ApiContext): Promise<Ve
   return entries.filter((entry): entry is VersionEntry => entry !== null && !(entry instanceof Error));
 }
 
-async function latest(guidelineId: string, context: ApiContext): Promise<VersionEntry | null> {
-  return (await allVersions(guidelineId, context)).at(-1) ?? null;
+/** Names come from the latest version's summary: no need to assemble whole versions for them. */
+async function latestSummary(guidelineId: string, context: ApiContext) {
+  return (await context.loaders.versionsOfGuideline.load(guidelineId)).at(-1) ?? null;
 }
 
 export const guidelineResolvers: GuidelineResolvers = {
   id: (guideline) => toGlobalId('Guideline', guideline.id),
   number: (guideline) => guideline.number,
-  brandName: async (guideline, _args, context) => (await latest(guideline.id, context))?.document.header.brandName ?? '',
-  genericName: async (guideline, _args, context) => (await latest(guideline.id, context))?.document.header.genericName ?? '',
+  brandName: async (guideline, _args, context) => (await latestSummary(guideline.id, context))?.brandName ?? '',
+  genericName: async (guideline, _args, context) => (await latestSummary(guideline.id, context))?.genericName ?? '',
   versions: (guideline, _args, context) => allVersions(guideline.id, context),
   currentVersion: async (guideline, _args, context) => {
     const summaries = await context.loaders.versionsOfGuideline.load(guideline.id);
@@ -29,11 +30,10 @@ export const guidelineResolvers: GuidelineResolvers = {
     return current ? context.loaders.version.load(current.id) : null;
   },
   version: async (guideline, { asOf }, context) => {
-    const day = epochDay(asOf) ?? 0;
     const summaries = await context.loaders.versionsOfGuideline.load(guideline.id);
-    const found = versionInEffect(summaries, new Date(day * 86_400_000));
+    const found = versionInEffect(summaries, startOfDay(asOf) as Date);
     if (!found) {
-      const first = summaries[0]?.effectiveFrom.toISOString().slice(0, 10);
+      const first = summaries[0] ? dateOf(summaries[0].effectiveFrom) : undefined;
       throw new GraphQLError(`no version of ${guideline.number} was in effect on ${asOf}${first ? `; the first took effect on ${first}` : ''}`, { extensions: { code: 'NO_EFFECTIVE_VERSION' } });
     }
     return context.loaders.version.load(found.id);

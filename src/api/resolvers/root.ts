@@ -1,5 +1,6 @@
 import { DomainError, badInput } from '../../domain/errors.ts';
-import { epochDay } from '../../rules/compile-expression.ts';
+import { allCriteria } from '../../domain/criteria.ts';
+import { startOfDay } from '../../domain/calendar.ts';
 import { compareVersions } from '../../compare/compare-versions.ts';
 import { analyzeImpact } from '../../services/analyze-impact.ts';
 import { evaluateRequest, toDetermination } from '../../services/evaluate-request.ts';
@@ -10,7 +11,8 @@ import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-t
 import { fromGlobalId } from '../global-id.ts';
 import type { ApiContext } from '../context.ts';
 
-const dateOf = (value: string): Date => new Date((epochDay(value) ?? 0) * 86_400_000);
+/** Date arguments are validated by the Date scalar before resolvers run. */
+const dateOf = (value: string): Date => startOfDay(value) as Date;
 
 function decodeCursor(cursor: string): string {
   const decoded = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
@@ -41,7 +43,7 @@ export const queryResolvers: QueryResolvers = {
       }
       case 'Criterion': {
         const version = await context.loaders.version.load(parts[0] as string);
-        const criterion = version ? (await import('./version.ts')).flatCriteria(version).find((candidate) => candidate.key === parts[1]) : undefined;
+        const criterion = version ? allCriteria(version.document).find((candidate) => candidate.key === parts[1]) : undefined;
         return version && criterion ? { criterion, version, __typename: 'Criterion' as const } : null;
       }
       case 'Determination': {

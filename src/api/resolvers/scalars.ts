@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { GraphQLDateTimeISO, GraphQLJSON } from 'graphql-scalars';
-import { epochDay } from '../../rules/compile-expression.ts';
+import { epochDay } from '../../domain/calendar.ts';
 
 function stringScalar(name: string, description: string, valid: (value: string) => boolean, expected: string): GraphQLScalarType<string, string> {
   const check = (value: unknown): string => {

@@ -1,4 +1,6 @@
 import type { Criterion, CriterionKind } from '../../domain/document.ts';
+import { allCriteria } from '../../domain/criteria.ts';
+import { dateOf } from '../../domain/calendar.ts';
 import { formatYearMonth } from '../../domain/document.ts';
 import type { CriterionResolvers, DiseaseSectionResolvers, ContinuationExemptionResolvers, GuidelineVersionResolvers, RuleSetInfoResolvers, SourceDocumentResolvers } from '../generated/resolvers-types.ts';
 import { requirementOf } from '../../services/evaluate-request.ts';
@@ -7,24 +9,7 @@ import { toGlobalId } from '../global-id.ts';
 import type { CriterionModel } from '../models.ts';
 import { DomainError } from '../../domain/errors.ts';
 
-const day = (date: Date): string => date.toISOString().slice(0, 10);
 const wrap = (version: VersionEntry, criteria: readonly Criterion[]): CriterionModel[] => criteria.map((criterion) => ({ criterion, version }));
-
-export function flatCriteria(version: VersionEntry): Criterion[] {
-  const { document } = version;
-  const flat: Criterion[] = [];
-  const walk = (items: readonly Criterion[]): void => items.forEach((item) => {
-    flat.push(item);
-    walk(item.children);
-  });
-  walk(document.continuation?.conditions ?? []);
-  document.indications.forEach((section) => walk(section.scenarios));
-  walk(document.contraindications);
-  walk(document.boxedWarnings);
-  walk(document.warnings);
-  walk(document.exclusions);
-  return flat.sort((a, b) => a.span.startLine - b.span.startLine);
-}
 
 export const versionResolvers: GuidelineVersionResolvers = {
   id: (version) => toGlobalId('GuidelineVersion', version.id),
@@ -43,11 +28,11 @@ export const versionResolvers: GuidelineVersionResolvers = {
   originalDate: (version) => formatYearMonth(version.document.header.originalDate),
   lastRevisedDate: (version) => formatYearMonth(version.document.header.lastRevisedDate),
   implementationDate: (version) => formatYearMonth(version.document.header.implementationDate),
-  effectiveFrom: (version) => day(version.effectiveFrom),
+  effectiveFrom: (version) => dateOf(version.effectiveFrom),
   effectiveTo: async (version, _args, context) => {
     const summaries = await context.loaders.versionsOfGuideline.load(version.guidelineId);
     const next = summaries.find((summary) => summary.effectiveFrom > version.effectiveFrom);
-    return next ? day(next.effectiveFrom) : null;
+    return next ? dateOf(next.effectiveFrom) : null;
   },
   statement: (version) => [...version.document.statement.paragraphs],
   evidenceIntro: (version) => version.document.statement.evidenceIntro,
@@ -58,9 +43,9 @@ export const versionResolvers: GuidelineVersionResolvers = {
   boxedWarnings: (version) => wrap(version, version.document.boxedWarnings),
   warnings: (version) => wrap(version, version.document.warnings),
   exclusions: (version) => wrap(version, version.document.exclusions),
-  criteria: (version, { kinds }) => wrap(version, flatCriteria(version).filter((criterion) => !kinds || kinds.includes(criterion.kind as CriterionKind))),
+  criteria: (version, { kinds }) => wrap(version, allCriteria(version.document).filter((criterion) => !kinds || kinds.includes(criterion.kind as CriterionKind))),
   criterion: (version, { key }) => {
-    const criterion = flatCriteria(version).find((candidate) => candidate.key === key);
+    const criterion = allCriteria(version.document).find((candidate) => candidate.key === key);
     return criterion ? { criterion, version } : null;
   },
   codes: (version) => [...version.document.codes],
