@@ -27,6 +27,7 @@ export default tseslint.config(
             zone('./src/store', './src/(api|services|cli)/**', 'the store does not know its callers'),
             zone('./src/services', './src/(api|cli)/**', 'services do not know the API or the CLI'),
             zone('./src/api', './src/store/generated/**', 'resolvers never see Prisma rows'),
+            zone('./src/api', './src/(rules|compare|document|records)/**', 'the API reaches the core through services'),
           ],
         },
       ],

@@ -1,4 +1,4 @@
-import type { Change } from '../compare/compare-versions.ts';
+import type { Change } from '../services/version-comparison.ts';
 import type { Criterion, DiseaseSection, ContinuationExemption } from '../domain/document.ts';
 import type { Determination } from '../domain/determination.ts';
 import type { VersionEntry } from '../services/version-catalog.ts';

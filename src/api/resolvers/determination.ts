@@ -1,7 +1,7 @@
 import type { DeterminationResolvers, ImpactAnalysisResolvers, ImpactItemResolvers, SearchHitResolvers, VersionComparisonResolvers } from '../generated/resolvers-types.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { toGlobalId } from '../global-id.ts';
-import type { ChangeKind } from '../../compare/compare-versions.ts';
+import { countByKind } from '../../services/version-comparison.ts';
 
 export const determinationResolvers: DeterminationResolvers = {
   id: (determination) => toGlobalId('Determination', determination.id),
@@ -29,9 +29,5 @@ export const searchHitResolvers: SearchHitResolvers = {
 
 export const comparisonResolvers: VersionComparisonResolvers = {
   changes: (comparison) => comparison.changes,
-  summary: (comparison) => {
-    const counts = new Map<ChangeKind, number>();
-    for (const change of comparison.changes) counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
-    return [...counts].map(([kind, count]) => ({ kind, count }));
-  },
+  summary: (comparison) => countByKind(comparison.changes),
 };

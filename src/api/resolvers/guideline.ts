@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { GuidelineResolvers } from '../generated/resolvers-types.ts';
-import { compareVersions } from '../../compare/compare-versions.ts';
+import { changeHistory } from '../../services/version-comparison.ts';
 import { dateOf, startOfDay } from '../../domain/calendar.ts';
 import { versionInEffect } from '../../domain/effective-period.ts';
 import { toGlobalId } from '../global-id.ts';
@@ -38,11 +38,5 @@ export const guidelineResolvers: GuidelineResolvers = {
     }
     return context.loaders.version.load(found.id);
   },
-  changes: async (guideline, _args, context) => {
-    const versions = await allVersions(guideline.id, context);
-    return versions.slice(1).map((to, index) => {
-      const from = versions[index] as VersionEntry;
-      return { from, to, changes: compareVersions(from.document, to.document) };
-    });
-  },
+  changes: async (guideline, _args, context) => changeHistory(await allVersions(guideline.id, context)),
 };

@@ -1,7 +1,7 @@
 import { DomainError, badInput } from '../../domain/errors.ts';
 import { allCriteria } from '../../domain/criteria.ts';
 import { startOfDay } from '../../domain/calendar.ts';
-import { compareVersions } from '../../compare/compare-versions.ts';
+import { compareGuidelineVersions } from '../../services/version-comparison.ts';
 import { analyzeImpact } from '../../services/analyze-impact.ts';
 import { evaluateRequest, toDetermination } from '../../services/evaluate-request.ts';
 import { searchGuidelines } from '../../services/search-guidelines.ts';
@@ -90,8 +90,7 @@ export const queryResolvers: QueryResolvers = {
   },
   compareVersions: async (_root, { from, to }, context) => {
     const [before, after] = await Promise.all([versionById(context, from, 'from'), versionById(context, to, 'to')]);
-    if (before.guidelineId !== after.guidelineId) throw badInput('from and to must be versions of the same guideline', [{ field: 'to', message: 'another guideline' }]);
-    return { from: before, to: after, changes: compareVersions(before.document, after.document) };
+    return compareGuidelineVersions(before, after);
   },
   determination: async (_root, { id }, context) => {
     const { parts } = fromGlobalId(id, 'Determination');
