@@ -223,13 +223,11 @@ export function decide(ruleSet: CompiledRuleSet, request: CoreRequest): Decision
 
 /** Builds the readable trace of an evaluation: every rule evaluated with its cited text and facts. */
 export function traceOf(ruleSet: CompiledRuleSet, request: CoreRequest, evaluation: Evaluation): Decision {
-  if (evaluation.lineOfBusiness !== null) return notApplicable(evaluation.lineOfBusiness, ruleSet.linesOfBusiness.get(evaluation.lineOfBusiness));
   const plan = planOf(ruleSet);
   const entries: TraceEntry[] = [];
+  if (evaluation.lineOfBusiness !== null) entries.push(lineOfBusinessEntry(evaluation.lineOfBusiness, ruleSet.linesOfBusiness.get(evaluation.lineOfBusiness)));
   plan.rules.forEach((planned, index) => {
-    const result = evaluation.results[index] as number;
-    if (result === NOT_EVALUATED) return;
-    entries.push(toTrace(planned.role, planned.rule, result as Truth, evaluation.deciding[index] === 1, request.values, ruleSet.slotOf));
+    entries.push(toTrace(planned.role, planned.rule, evaluation.results[index] as Truth | typeof NOT_EVALUATED, evaluation.deciding[index] === 1, request.values, ruleSet.slotOf));
   });
   let checklist: ChecklistEntry[] = [];
   if (evaluation.offLabel && ruleSet.offLabel) {
@@ -271,16 +269,18 @@ function evaluateOffLabel(ruleSet: CompiledRuleSet, request: CoreRequest, input:
   return { excluded: sufficient === TRUE ? FALSE : sufficient === FALSE ? TRUE : UNKNOWN, perItem };
 }
 
-function toTrace(role: Role, rule: CompiledRule, truth: Truth, deciding: boolean, values: CoreRequest['values'], slotOf: ReadonlyMap<string, number>): TraceEntry {
+/** A rule not evaluated (its path was already decided) still appears in the trace, marked so. */
+function toTrace(role: Role, rule: CompiledRule, truth: Truth | typeof NOT_EVALUATED, deciding: boolean, values: CoreRequest['values'], slotOf: ReadonlyMap<string, number>): TraceEntry {
   const facts = rule.condition.facts;
+  const evaluated = truth !== NOT_EVALUATED;
   return {
     role,
     citation: rule.citation,
-    result: resultOf(truth),
+    result: evaluated ? resultOf(truth) : 'NOT_EVALUATED',
     deciding,
     rule: rule.condition.text,
-    factsRead: facts,
-    missingFacts: facts.filter((key) => values[slotOf.get(key) ?? -1] === undefined),
+    factsRead: evaluated ? facts : [],
+    missingFacts: evaluated ? facts.filter((key) => values[slotOf.get(key) ?? -1] === undefined) : [],
   };
 }
 
@@ -312,15 +312,8 @@ function authorizedLimits(ruleSet: CompiledRuleSet, request: CoreRequest): Autho
   });
 }
 
-function notApplicable(code: string, line: { label: string; applicable: boolean; span: SourceSpan } | undefined): Decision {
+function lineOfBusinessEntry(code: string, line: { label: string; applicable: boolean; span: SourceSpan } | undefined): TraceEntry {
   const citation: CitedText = { key: `LOB-${code}`, text: line?.label ?? code, span: line?.span ?? null };
-  return {
-    outcome: 'NOT_APPLICABLE',
-    trace: [{ role: 'line-of-business', citation, result: 'NOT_MET', deciding: true, rule: line ? `${line.label} is not checked under Applicable Lines of Business` : `${code} is not listed under Applicable Lines of Business`, factsRead: [], missingFacts: [] }],
-    missingFacts: [],
-    checklist: [],
-    authorizedLimits: [],
-    notices: [],
-    factsUsed: [],
-  };
+  const rule = line ? `${line.label} is not checked under Applicable Lines of Business` : `${code} is not listed under Applicable Lines of Business`;
+  return { role: 'line-of-business', citation, result: 'NOT_MET', deciding: true, rule, factsRead: [], missingFacts: [] };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stableKey } from '../../src/document/stable-key.ts';
 import { ingestDocument } from '../../src/services/ingest-document.ts';
 import { fixtureText } from '../support/documents.ts';
 import type { TestServer } from '../support/api-server.ts';
@@ -57,6 +58,35 @@ describe(`impact analysis of a revision before it goes live, on ${testProvider}`
     expect(analysis.items[0]).toMatchObject({ before: 'DENIED', after: 'APPROVED' });
     expect(analysis.items[0]?.determination.factsUsed).toContainEqual({ key: 'priorInductionConsolidationCycles', value: 4 });
     expect(analysis.items[0]?.reasons.map((reason) => reason.criterionKey)).toContain('IND-43569f7515');
+    expect(await rowCounts(api.db.database)).toEqual(before);
+  });
+
+  it('what-if against an unpublished document and rule set decides without storing anything', async () => {
+    const before = await rowCounts(api.db.database);
+    const draft = `mutation($input: DraftEvaluationInput!) { evaluateDraft(input: $input) { outcome reasons { criterionKey deciding } authorizedLimits { kind amount } } }`;
+    const input = {
+      document: fixtureText('blincyto-2026-07.txt').replace('5 cycles when used as induction', '6 cycles when used as induction'),
+      ruleSet: fixtureText('blincyto-2026-07.rules.yaml'),
+      dateOfService: '2026-08-03', lineOfBusiness: 'COMMERCIAL', facts: facts(4),
+    };
+    // The draft changed the text (6 cycles) but not the rule set: the rule set no longer binds.
+    const refused = await api.graphql(draft, { input });
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(refused.body.errors?.[0]?.extensions?.fields)).toContain('RULES_');
+    const sixCycles = 'Treatment exceeds the maximum duration limit of 6 cycles when used as induction and/or consolidation therapy.';
+    const reviewed = {
+      ...input,
+      ruleSet: input.ruleSet
+        .replaceAll('Treatment exceeds the maximum duration limit of 5 cycles when used as induction and/or consolidation therapy.', sixCycles)
+        .replaceAll('EXC-71e0e4f783', stableKey('EXCLUSION', '', sixCycles))
+        .replace('limit: { kind: MAX_DURATION, amount: 5,', 'limit: { kind: MAX_DURATION, amount: 6,'),
+    };
+    const decided = await api.graphql(draft, { input: reviewed });
+    expect(decided.body.errors).toBeUndefined();
+    expect((decided.body.data as { evaluateDraft: unknown }).evaluateDraft).toMatchObject({
+      outcome: 'APPROVED',
+      authorizedLimits: expect.arrayContaining([{ kind: 'REMAINING_DURATION', amount: 1 }]),
+    });
     expect(await rowCounts(api.db.database)).toEqual(before);
   });
 });

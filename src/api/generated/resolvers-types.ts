@@ -230,6 +230,31 @@ export type DiseaseSection = {
   readonly span: SourceSpan;
 };
 
+/** The decision a draft document and rule set would give (not stored, so no ID and no version). */
+export type DraftEvaluation = {
+  readonly __typename?: 'DraftEvaluation';
+  readonly authorizedLimits: ReadonlyArray<AuthorizedLimit>;
+  readonly factsUsed: ReadonlyArray<FactValue>;
+  readonly missingFacts: ReadonlyArray<FactRequirement>;
+  readonly notices: ReadonlyArray<Notice>;
+  readonly outcome: Outcome;
+  readonly reasons: ReadonlyArray<Reason>;
+  readonly reviewChecklist: ReadonlyArray<ChecklistItem>;
+  readonly summary: Scalars['String']['output'];
+};
+
+/** A request to decide against an unpublished document and rule set. */
+export type DraftEvaluationInput = {
+  readonly dateOfService: Scalars['Date']['input'];
+  /** The guideline document text, in the template of the published ones. */
+  readonly document: Scalars['String']['input'];
+  readonly evidence?: InputMaybe<ReadonlyArray<EvidenceInput>>;
+  readonly facts: ReadonlyArray<FactInput>;
+  readonly lineOfBusiness: Scalars['String']['input'];
+  /** The rule set (YAML) written for that document. */
+  readonly ruleSet: Scalars['String']['input'];
+};
+
 /** A request to decide. */
 export type EvaluateRequestInput = {
   /** Date of service; selects the version in effect. */
@@ -488,6 +513,11 @@ export type Mutation = {
    */
   readonly analyzeImpact: ImpactAnalysis;
   /**
+   * What-if against a guideline document and rule set that are not published yet: both are parsed and
+   * checked exactly as ingestion would, then the request is decided. Nothing is stored.
+   */
+  readonly evaluateDraft: DraftEvaluation;
+  /**
    * Decides a prior-authorization request against the guideline version in effect on the date of
    * service (or the version named in `input.versionId`, for what-if analysis). The determination is
    * stored append-only and returned with every criterion it evaluated and the text it cites.
@@ -499,6 +529,11 @@ export type Mutation = {
 export type MutationAnalyzeImpactArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   versionId: Scalars['ID']['input'];
+};
+
+
+export type MutationEvaluateDraftArgs = {
+  input: DraftEvaluationInput;
 };
 
 
@@ -862,6 +897,8 @@ export type ResolversTypes = {
   Determination: ResolverTypeWrapper<DeterminationModel>;
   Diagnostic: ResolverTypeWrapper<Diagnostic>;
   DiseaseSection: ResolverTypeWrapper<DiseaseSectionModel>;
+  DraftEvaluation: ResolverTypeWrapper<DraftEvaluation>;
+  DraftEvaluationInput: DraftEvaluationInput;
   EvaluateRequestInput: EvaluateRequestInput;
   EvidenceInput: EvidenceInput;
   FactInput: FactInput;
@@ -918,6 +955,8 @@ export type ResolversParentTypes = {
   Determination: DeterminationModel;
   Diagnostic: Diagnostic;
   DiseaseSection: DiseaseSectionModel;
+  DraftEvaluation: DraftEvaluation;
+  DraftEvaluationInput: DraftEvaluationInput;
   EvaluateRequestInput: EvaluateRequestInput;
   EvidenceInput: EvidenceInput;
   FactInput: FactInput;
@@ -1070,6 +1109,17 @@ export type DiseaseSectionResolvers<ContextType = ApiContext, ParentType extends
   span?: Resolver<ResolversTypes['SourceSpan'], ParentType, ContextType>;
 };
 
+export type DraftEvaluationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DraftEvaluation'] = ResolversParentTypes['DraftEvaluation']> = {
+  authorizedLimits?: Resolver<ReadonlyArray<ResolversTypes['AuthorizedLimit']>, ParentType, ContextType>;
+  factsUsed?: Resolver<ReadonlyArray<ResolversTypes['FactValue']>, ParentType, ContextType>;
+  missingFacts?: Resolver<ReadonlyArray<ResolversTypes['FactRequirement']>, ParentType, ContextType>;
+  notices?: Resolver<ReadonlyArray<ResolversTypes['Notice']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['Outcome'], ParentType, ContextType>;
+  reasons?: Resolver<ReadonlyArray<ResolversTypes['Reason']>, ParentType, ContextType>;
+  reviewChecklist?: Resolver<ReadonlyArray<ResolversTypes['ChecklistItem']>, ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type FactRequirementResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FactRequirement'] = ResolversParentTypes['FactRequirement']> = {
   allowedValues?: Resolver<Maybe<ReadonlyArray<ResolversTypes['String']>>, ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1190,6 +1240,7 @@ export type MinimumAgeResolvers<ContextType = ApiContext, ParentType extends Res
 
 export type MutationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   analyzeImpact?: Resolver<ResolversTypes['ImpactAnalysis'], ParentType, ContextType, RequireFields<MutationAnalyzeImpactArgs, 'limit' | 'versionId'>>;
+  evaluateDraft?: Resolver<ResolversTypes['DraftEvaluation'], ParentType, ContextType, RequireFields<MutationEvaluateDraftArgs, 'input'>>;
   evaluateRequest?: Resolver<ResolversTypes['Determination'], ParentType, ContextType, RequireFields<MutationEvaluateRequestArgs, 'input'>>;
 };
 
@@ -1334,6 +1385,7 @@ export type Resolvers<ContextType = ApiContext> = {
   Determination?: DeterminationResolvers<ContextType>;
   Diagnostic?: DiagnosticResolvers<ContextType>;
   DiseaseSection?: DiseaseSectionResolvers<ContextType>;
+  DraftEvaluation?: DraftEvaluationResolvers<ContextType>;
   FactRequirement?: FactRequirementResolvers<ContextType>;
   FactValue?: FactValueResolvers<ContextType>;
   Guideline?: GuidelineResolvers<ContextType>;

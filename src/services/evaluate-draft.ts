@@ -1,0 +1,50 @@
+import { parse as parseYaml } from 'yaml';
+import type { DeterminationResult } from '../domain/determination.ts';
+import { badInput } from '../domain/errors.ts';
+import { parseGuideline } from '../document/parse-guideline.ts';
+import { compileRuleSet } from '../rules/compile-rule-set.ts';
+import type { Outcome } from '../rules/decide.ts';
+import { decide } from '../rules/decide.ts';
+import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
+import { readRawRequest, renderDecision } from './evaluate-request.ts';
+
+export interface DraftInput {
+  readonly document: string;
+  readonly ruleSet: string;
+  readonly dateOfService: string;
+  readonly lineOfBusiness: string;
+  readonly facts: readonly { readonly key: string; readonly value: unknown }[];
+  readonly evidence?: readonly Readonly<Record<string, unknown>>[] | null;
+}
+
+export type DraftEvaluation = DeterminationResult & { readonly outcome: Outcome; readonly factsUsed: readonly { key: string; value: unknown }[] };
+
+const MAX_DRAFT_CHARS = 500_000;
+
+/**
+ * What-if against a document and rule set that are not published: parsed, checked and compiled
+ * exactly as ingestion would, then decided. Nothing is stored; problems are BAD_USER_INPUT.
+ */
+export function evaluateDraft(input: DraftInput): DraftEvaluation {
+  if (input.document.length > MAX_DRAFT_CHARS || input.ruleSet.length > MAX_DRAFT_CHARS) {
+    throw badInput(`document and rule set are at most ${MAX_DRAFT_CHARS} characters each`, [{ field: 'document', message: 'too large' }]);
+  }
+  const { document, diagnostics } = parseGuideline(input.document);
+  if (!document) {
+    const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    throw badInput(`the document does not parse: ${errors.map((d) => `line ${d.line}: ${d.code}`).join('; ')}`, errors.map((d) => ({ field: `document:${d.line}`, message: `${d.code} ${d.message}` })));
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(input.ruleSet, { maxAliasCount: 50 });
+  } catch (error) {
+    throw badInput(`the rule set is not valid YAML: ${(error as Error).message.split('\n')[0]}`, [{ field: 'ruleSet', message: 'not YAML' }]);
+  }
+  const { source, problems: schemaProblems } = validateRuleSetSource(parsed);
+  if (!source) throw badInput('the rule set does not match the rule-set schema', schemaProblems.map((message) => ({ field: 'ruleSet', message })));
+  const { ruleSet, problems } = compileRuleSet(source, document);
+  if (!ruleSet) throw badInput('the rule set does not bind to the document', problems.map((problem) => ({ field: 'ruleSet', message: `${problem.code} ${problem.message}` })));
+  const request = readRawRequest(ruleSet, { dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness, facts: input.facts, evidence: input.evidence ?? [] });
+  const decision = decide(ruleSet, request);
+  return { outcome: decision.outcome, ...renderDecision(ruleSet, decision) };
+}
