@@ -10,15 +10,10 @@
  *    endpoint that calls the same rules core on the same body and returns JSON (no storage).
  * It also prints the SQL statements per operation for the detail and list queries.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import pino from 'pino';
 import { PLAYGROUND_EXAMPLES } from '../src/api/playground-examples.ts';
 import { createApiServer } from '../src/api/server.ts';
@@ -29,6 +24,7 @@ import { VersionCatalog } from '../src/services/version-catalog.ts';
 import { syntheticGuideline } from '../src/corpus/synthetic-guideline.ts';
 import { ingestDocument } from '../src/services/ingest-document.ts';
 import { prepareDatabase } from '../src/store/prepare-database.ts';
+import { scratchDatabase } from '../test/support/test-database.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
 const duration = Number(values.seconds);
@@ -118,20 +114,12 @@ async function run(label: string, url: string, cleanup: () => Promise<void>): Pr
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-api-'));
-await run('SQLite', `file:${join(dir, 'bench.db')}`, async () => rmSync(dir, { recursive: true, force: true }));
+const sqlite = await scratchDatabase(null, 'bench');
+await run('SQLite', sqlite.url, sqlite.drop);
 const pgServer = process.env['BENCH_PG_URL'];
 if (pgServer) {
-  const name = `bench_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: pgServer });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(pgServer);
-  url.pathname = `/${name}`;
-  await run('PostgreSQL', url.toString(), async () => {
-    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-    await admin.end();
-  });
+  const postgres = await scratchDatabase(pgServer, 'bench');
+  await run('PostgreSQL', postgres.url, postgres.drop);
 } else {
   console.log('PostgreSQL: skipped (set BENCH_PG_URL=postgresql://… to a server where a database may be created)');
 }

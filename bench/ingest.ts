@@ -7,16 +7,13 @@
  * Baseline, in the same run: parsing the same documents without writing them, so the ratio shows
  * what persistence costs on top of the parser.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { syntheticGuideline } from '../src/corpus/synthetic-guideline.ts';
 import { parseGuideline } from '../src/document/parse-guideline.ts';
 import { ingestDocument } from '../src/services/ingest-document.ts';
 import { prepareDatabase } from '../src/store/prepare-database.ts';
+import { scratchDatabase } from '../test/support/test-database.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '1000' } } });
 const count = Number(values.count);
@@ -57,21 +54,12 @@ async function measure(label: string, url: string, cleanup: () => Promise<void>)
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
-await measure('SQLite', `file:${join(dir, 'bench.db')}`, async () => rmSync(dir, { recursive: true, force: true }));
-
+const sqlite = await scratchDatabase(null, 'bench');
+await measure('SQLite', sqlite.url, sqlite.drop);
 const pgServer = process.env['BENCH_PG_URL'] ?? (process.env['DATABASE_URL']?.startsWith('postgres') ? process.env['DATABASE_URL'] : undefined);
 if (pgServer) {
-  const name = `bench_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: pgServer });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(pgServer);
-  url.pathname = `/${name}`;
-  await measure('PostgreSQL', url.toString(), async () => {
-    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-    await admin.end();
-  });
+  const postgres = await scratchDatabase(pgServer, 'bench');
+  await measure('PostgreSQL', postgres.url, postgres.drop);
 } else {
   console.log('PostgreSQL: skipped (set BENCH_PG_URL=postgresql://… to a server where a database may be created)');
 }

@@ -2,6 +2,7 @@ import type { Change } from '../services/version-comparison.ts';
 import type { Criterion, DiseaseSection, ContinuationExemption } from '../domain/document.ts';
 import type { Determination } from '../domain/determination.ts';
 import type { VersionEntry } from '../services/version-catalog.ts';
+import type { SearchRow } from '../store/search-store.ts';
 
 /** What resolvers pass around: domain objects, never Prisma rows. */
 export interface GuidelineModel {
@@ -34,14 +35,7 @@ export interface ComparisonModel {
   readonly changes: readonly Change[];
 }
 
-export interface SearchHitModel {
-  readonly versionId: string;
-  readonly section: string;
-  readonly key: string;
-  readonly text: string;
-  readonly snippet: string;
-  readonly score: number;
-}
+export type SearchHitModel = SearchRow;
 
 export interface SourceModel {
   readonly sha256: string;

@@ -20,12 +20,20 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
-  if (testProvider === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'guidelines-test-'));
-    return { url: `file:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  return scratchDatabase(testProvider === 'postgresql' ? (process.env['DATABASE_URL'] as string) : null, 'test');
+}
+
+/**
+ * A fresh, empty database for a test or a benchmark: a SQLite file in a temp folder, or, given a
+ * PostgreSQL server URL, a new database on it. `drop` removes it.
+ */
+export async function scratchDatabase(postgresServer: string | null, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (postgresServer === null) {
+    const dir = mkdtempSync(join(tmpdir(), `guidelines-${prefix}-`));
+    return { url: `file:${join(dir, `${prefix}.db`)}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const server = new URL(process.env['DATABASE_URL'] as string);
-  const name = `test_${randomUUID().replaceAll('-', '')}`;
+  const server = new URL(postgresServer);
+  const name = `${prefix}_${randomUUID().replaceAll('-', '')}`;
   const admin = new pg.Client({ connectionString: server.toString() });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
