@@ -12,6 +12,8 @@ import { pendingMigrationNames } from './readiness.ts';
 import { VersionCatalog } from '../services/version-catalog.ts';
 import type { ApiContext } from './context.ts';
 import { createLoaders } from './context.ts';
+import type { AbuseLimits } from './abuse-limits.ts';
+import { armor, DEFAULT_LIMITS } from './abuse-limits.ts';
 import { formatError } from './errors.ts';
 import { safeError } from './safe-error.ts';
 import { loadPlaygroundAssets, PLAYGROUND_CSP, playgroundHtml } from './playground.ts';
@@ -28,6 +30,7 @@ export interface ServerOptions {
   readonly maxBodyBytes?: number;
   /** "Now" for currentVersion; tests pin it. */
   readonly clock?: () => Date;
+  readonly limits?: AbuseLimits;
 }
 
 export interface ApiServer {
@@ -71,13 +74,16 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const catalog = new VersionCatalog(database.client);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const clock = options.clock ?? (() => new Date());
+  const protection = armor(options.limits ?? DEFAULT_LIMITS, options.introspection);
   const apollo = new ApolloServer<ApiContext>({
     typeDefs,
+    validationRules: protection.validationRules,
+    parseOptions: protection.parseOptions,
     resolvers: resolvers as never,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // Apollo's own landing page loads Apollo Sandbox from a CDN: never served; ours is offline.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...protection.plugins],
     formatError: (formatted, error) => formatError(formatted, error, (unexpected) => logger.error({ err: safeError(unexpected) }, 'unexpected error in a resolver')),
   });
   await apollo.start();

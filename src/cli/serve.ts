@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { createApiServer } from '../api/server.ts';
 import { safeError } from '../api/safe-error.ts';
+import { limitsFromEnvironment } from '../api/abuse-limits.ts';
 import { loadShippedGuidelines } from '../services/load-shipped-guidelines.ts';
 import { describeUrl } from '../store/database.ts';
 import { prepareDatabase } from '../store/prepare-database.ts';
@@ -20,7 +21,7 @@ for (const result of shipped.results.filter((item) => item.status === 'rejected'
 logger.info({ loaded: shipped.loaded, unchanged: shipped.unchanged, rulesAttached: shipped.rulesAttached, rejected: shipped.rejected }, 'shipped guidelines');
 
 const playground = flag('PLAYGROUND', !production);
-const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground) });
+const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env) });
 const port = Number(process.env['PORT'] ?? 4000);
 const host = process.env['HOST'] ?? 'localhost';
 server.http.listen(port, host, () => {

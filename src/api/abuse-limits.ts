@@ -1,0 +1,47 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+
+/** Limits applied before a query executes; each can be overridden from the environment. */
+export interface AbuseLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
+  readonly maxCost: number;
+  readonly maxDirectives: number;
+}
+
+export const DEFAULT_LIMITS: AbuseLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxCost: 5000, maxDirectives: 20 };
+
+export function limitsFromEnvironment(env: NodeJS.ProcessEnv): AbuseLimits {
+  const read = (name: string, fallback: number): number => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  return {
+    maxDepth: read('GRAPHQL_MAX_DEPTH', DEFAULT_LIMITS.maxDepth),
+    maxAliases: read('GRAPHQL_MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
+    maxTokens: read('GRAPHQL_MAX_TOKENS', DEFAULT_LIMITS.maxTokens),
+    maxCost: read('GRAPHQL_MAX_COST', DEFAULT_LIMITS.maxCost),
+    maxDirectives: read('GRAPHQL_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives),
+  };
+}
+
+/**
+ * graphql-armor's validation rules and plugins: queries deeper, wider or costlier than the limits
+ * are refused with GRAPHQL_VALIDATION_FAILED, longer ones with GRAPHQL_PARSE_FAILED, before any
+ * resolver runs. Field suggestions are
+ * blocked so the schema is not leaked by typos when introspection is off.
+ */
+export function armor(limits: AbuseLimits, introspection: boolean) {
+  const protection = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: limits.maxAliases },
+    // Token counting is left to graphql's own parser (Apollo's parseOptions.maxTokens): armor's
+    // CommonJS parser throws errors from another copy of graphql, which Apollo cannot classify.
+    maxTokens: { enabled: false },
+    maxDirectives: { n: limits.maxDirectives },
+    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
+    blockFieldSuggestion: { enabled: !introspection },
+  }).protect();
+  // graphql-armor ships CommonJS typings whose Apollo types differ from the ESM ones: same runtime objects.
+  return { validationRules: protection.validationRules as never[], plugins: protection.plugins as never[], parseOptions: { maxTokens: limits.maxTokens } };
+}
