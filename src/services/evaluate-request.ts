@@ -154,7 +154,7 @@ export async function evaluateRequest(client: Client, catalog: VersionCatalog, i
     id: randomUUID(), idempotencyKey: key, requestSha256: hash, guidelineNumber: guideline.number, dateOfService: input.dateOfService,
     lineOfBusiness: input.lineOfBusiness, whatIf: Boolean(input.versionId),
   };
-  let row: Omit<DeterminationRow, 'createdAt'>;
+  let row: Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>;
   if (!version) {
     row = { ...base, versionId: null, ruleSetSha256: null, outcome: 'NO_EFFECTIVE_VERSION', factsUsed: [], evidence: [], result: emptyResult(`No version of ${guideline.number} was in effect on ${input.dateOfService}`) };
   } else if (!version.compiledRuleSet || !version.ruleSet) {
@@ -167,7 +167,7 @@ export async function evaluateRequest(client: Client, catalog: VersionCatalog, i
     row = { ...base, versionId: version.id, ruleSetSha256: version.ruleSet.sha256, outcome: decision.outcome, factsUsed, evidence: input.evidence ?? [], result };
   }
   try {
-    return toDetermination(await insertDetermination(client, row));
+    return toDetermination(await insertDetermination(client, row, new Date()));
   } catch (error) {
     // Two requests raced with one idempotency key: the first one stored wins.
     if (key !== null && isUniqueViolation(error)) {

@@ -1,4 +1,6 @@
+import { chainHash, GENESIS_HASH } from '../domain/audit-chain.ts';
 import type { Client } from './database.ts';
+import { isUniqueViolation } from './database.ts';
 
 export interface DeterminationRow {
   readonly id: string;
@@ -15,11 +17,50 @@ export interface DeterminationRow {
   readonly evidence: unknown;
   readonly result: unknown;
   readonly createdAt: Date;
+  readonly sequence: number | null;
+  readonly previousHash: string | null;
+  readonly hash: string | null;
 }
 
-/** Append-only: there is no update or delete here, and the database refuses both. */
-export async function insertDetermination(client: Client, row: Omit<DeterminationRow, 'createdAt'>): Promise<DeterminationRow> {
-  return (await client.determination.create({ data: row as never })) as DeterminationRow;
+/** The fields a record's hash covers: everything but the chain fields themselves. */
+export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash'>): Record<string, unknown> {
+  return {
+    id: row.id, idempotencyKey: row.idempotencyKey, requestSha256: row.requestSha256, guidelineNumber: row.guidelineNumber,
+    versionId: row.versionId, ruleSetSha256: row.ruleSetSha256, dateOfService: row.dateOfService, lineOfBusiness: row.lineOfBusiness,
+    outcome: row.outcome, whatIf: row.whatIf, factsUsed: row.factsUsed, evidence: row.evidence, result: row.result,
+    createdAt: row.createdAt.toISOString(), sequence: row.sequence,
+  };
+}
+
+/**
+ * Appends a determination to the hash chain. Append-only: there is no update or delete here, and
+ * the database refuses both. Two writers racing for the same sequence number: the loser retries.
+ */
+export async function insertDetermination(client: Client, row: Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>, createdAt: Date): Promise<DeterminationRow> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await client.$transaction(async (tx) => {
+        const last = await tx.determination.findFirst({ where: { sequence: { not: null } }, orderBy: { sequence: 'desc' }, select: { sequence: true, hash: true } });
+        const sequence = (last?.sequence ?? 0) + 1;
+        const previousHash = last?.hash ?? GENESIS_HASH;
+        const content = { ...row, createdAt, sequence };
+        const hash = chainHash(hashedContent(content), previousHash);
+        return (await tx.determination.create({ data: { ...content, previousHash, hash } as never })) as DeterminationRow;
+      });
+    } catch (error) {
+      const sequenceTaken = isUniqueViolation(error) && !(row.idempotencyKey !== null && (await findDeterminationByIdempotencyKey(client, row.idempotencyKey)));
+      if (!sequenceTaken || attempt >= 10) throw error;
+    }
+  }
+}
+
+export async function countUnchainedDeterminations(client: Client): Promise<number> {
+  return client.determination.count({ where: { sequence: null } });
+}
+
+/** Determinations in chain order, a page at a time (for verification). */
+export async function determinationsInChainOrder(client: Client, afterSequence: number, take: number): Promise<DeterminationRow[]> {
+  return (await client.determination.findMany({ where: { sequence: { gt: afterSequence } }, orderBy: { sequence: 'asc' }, take })) as DeterminationRow[];
 }
 
 export async function findDetermination(client: Client, id: string): Promise<DeterminationRow | null> {

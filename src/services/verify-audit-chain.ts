@@ -1,0 +1,41 @@
+import { chainHash, GENESIS_HASH } from '../domain/audit-chain.ts';
+import type { Client } from '../store/database.ts';
+import { countUnchainedDeterminations, determinationsInChainOrder, hashedContent } from '../store/determination-store.ts';
+
+export interface ChainProblem {
+  readonly sequence: number;
+  readonly id: string;
+  readonly reason: 'CONTENT_CHANGED' | 'LINK_BROKEN' | 'RECORD_MISSING';
+}
+
+export interface ChainReport {
+  readonly checked: number;
+  /** The first record that does not verify; null when the whole chain does. */
+  readonly firstProblem: ChainProblem | null;
+  readonly unchained: number;
+}
+
+/**
+ * Walks the determinations in chain order and recomputes every hash: an edited record fails its
+ * own hash, a deleted or inserted one breaks the sequence or the link to its predecessor.
+ */
+export async function verifyAuditChain(client: Client, pageSize = 500): Promise<ChainReport> {
+  let previousHash = GENESIS_HASH;
+  let expected = 1;
+  let checked = 0;
+  for (;;) {
+    const page = await determinationsInChainOrder(client, expected - 1, pageSize);
+    for (const row of page) {
+      const problem = (reason: ChainProblem['reason']): ChainReport => ({ checked, firstProblem: { sequence: row.sequence ?? 0, id: row.id, reason }, unchained: 0 });
+      if (row.sequence !== expected) return { ...problem('RECORD_MISSING'), firstProblem: { sequence: expected, id: row.id, reason: 'RECORD_MISSING' } };
+      if (row.previousHash !== previousHash) return problem('LINK_BROKEN');
+      if (chainHash(hashedContent(row), previousHash) !== row.hash) return problem('CONTENT_CHANGED');
+      previousHash = row.hash;
+      expected += 1;
+      checked += 1;
+    }
+    if (page.length < pageSize) break;
+  }
+  const unchained = await countUnchainedDeterminations(client);
+  return { checked, firstProblem: null, unchained };
+}
