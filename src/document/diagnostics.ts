@@ -11,6 +11,7 @@ export const ParseCode = {
   InvalidDate: 'PARSE_INVALID_DATE',
   DateOrder: 'PARSE_DATE_ORDER',
   MissingSection: 'PARSE_MISSING_SECTION',
+  Truncated: 'PARSE_TRUNCATED',
   DuplicateSection: 'PARSE_DUPLICATE_SECTION',
   UnknownSection: 'PARSE_UNKNOWN_SECTION',
   NoIndications: 'PARSE_NO_INDICATIONS',

@@ -16,9 +16,12 @@ import { segment } from './sections.ts';
 import type { SourceLine } from './source-lines.ts';
 import { isBlank, spanOf, splitLines } from './source-lines.ts';
 
-const REQUIRED_SECTIONS: readonly SectionTitle[] = ['INDICATIONS', 'CODING AND STANDARDS'];
-const EXPECTED_SECTIONS: readonly SectionTitle[] = [
-  'STATEMENT', 'CONTRAINDICATIONS/WARNINGS', 'EXCLUSION CRITERIA', 'POLICY HISTORY', 'LEGAL AND COMPLIANCE', 'REFERENCES',
+/**
+ * Every section of the template is required: a document missing one is most likely truncated or
+ * mangled, and a published version must be whole. Only the table of contents is optional.
+ */
+const REQUIRED_SECTIONS: readonly SectionTitle[] = [
+  'STATEMENT', 'INDICATIONS', 'CONTRAINDICATIONS/WARNINGS', 'EXCLUSION CRITERIA', 'CODING AND STANDARDS', 'POLICY HISTORY', 'LEGAL AND COMPLIANCE', 'REFERENCES',
 ];
 
 /**
@@ -53,8 +56,9 @@ function buildDocument(segmented: Segmented, context: CriterionContext): Guideli
   for (const title of REQUIRED_SECTIONS) {
     if (!segmented.sections.has(title)) diagnostics.error(ParseCode.MissingSection, lastLine, `section ${title} is missing`);
   }
-  for (const title of EXPECTED_SECTIONS) {
-    if (!segmented.sections.has(title)) diagnostics.warning(ParseCode.MissingSection, lastLine, `section ${title} is missing`);
+  const finalSection = [...segmented.sections.values()].at(-1);
+  if (finalSection && [...finalSection.parts.values()].every((lines) => lines.every(isBlank))) {
+    diagnostics.error(ParseCode.Truncated, finalSection.heading.number, `the document ends at the heading ${finalSection.title}: it looks truncated`);
   }
 
   const { header, unused: headerUnused } = parseHeader(segmented.preamble, diagnostics);
@@ -99,6 +103,10 @@ function buildDocument(segmented: Segmented, context: CriterionContext): Guideli
   const disclaimer = blocksToParagraphs(toBlocks(part('LEGAL AND COMPLIANCE', 'Disclaimer'), diagnostics));
 
   const references = parseReferences(part('REFERENCES'), context);
+  const lastReference = references.value.at(-1);
+  if (lastReference && !/[.)>]$/.test(lastReference.citation.trim())) {
+    diagnostics.error(ParseCode.Truncated, lastReference.span.endLine, `reference ${lastReference.ordinal} ends mid-sentence: the document looks truncated`);
+  }
   unrecognized.push(...references.unused);
   unrecognized.push(...segmented.unknown.filter((line) => !isBlank(line)).map(lineParagraph));
 

@@ -24,7 +24,11 @@ const rejected: { name: string; text: string; errors: [code: string, line: numbe
   { name: 'an impossible month', text: replaceOnce(seed, 'Implementation Date: January 2026', 'Implementation Date: Smarch 2026'), errors: [['PARSE_INVALID_DATE', 9]] },
   { name: 'a revision before the original', text: replaceOnce(seed, 'Last Revised Date: January 2026', 'Last Revised Date: January 2011'), errors: [['PARSE_DATE_ORDER', 9]] },
   { name: 'a malformed title', text: replaceOnce(seed, 'Evolut Clinical Guideline 3258 for Blincyto™ (blinatumomab)', 'Blincyto'), errors: [['PARSE_MALFORMED_TITLE', 5]] },
-  { name: 'a truncated document (cut inside the exclusions)', text: cutFrom(seed, '- Treatment exceeds'), errors: [['PARSE_MISSING_SECTION', 63]] },
+  {
+    name: 'a truncated document (cut inside the exclusions)', text: cutFrom(seed, '- Treatment exceeds'),
+    errors: [['PARSE_MISSING_SECTION', 63], ['PARSE_MISSING_SECTION', 63], ['PARSE_MISSING_SECTION', 63], ['PARSE_MISSING_SECTION', 63]],
+  },
+  { name: 'a document cut inside its last reference', text: seed.slice(0, seed.indexOf('Drug Shortages and Discontinuations')), errors: [['PARSE_TRUNCATED', 127]] },
   { name: 'no codes', text: replaceOnce(seed, '- J9039 - Injection, blinatumomab, 1 microgram', ''), errors: [['PARSE_NO_CODES', 77]] },
   { name: 'no lines of business', text: seed.replace(/<input[^\n]*\n/g, ''), errors: [['PARSE_NO_LINES_OF_BUSINESS', 77]] },
   { name: 'an indication with no scenarios', text: replaceOnce(seed, ' - As a single agent for relapsed/refractory B-cell ALL\n', '').replace(/\n - As consolidation[^\n]*/, ''), errors: [['PARSE_NO_SCENARIOS', 47]] },
