@@ -17,6 +17,7 @@ import autocannon from 'autocannon';
 import pino from 'pino';
 import { PLAYGROUND_EXAMPLES } from '../src/api/playground-examples.ts';
 import { createApiServer } from '../src/api/server.ts';
+import { createApiKey } from '../src/services/api-keys.ts';
 import { decide } from '../src/rules/decide.ts';
 import { readRequest } from '../src/rules/read-request.ts';
 import { loadShippedGuidelines } from '../src/services/load-shipped-guidelines.ts';
@@ -35,8 +36,11 @@ const LIST = `{ guidelines(first: 50) { edges { node { number currentVersion { t
 const evaluateExample = PLAYGROUND_EXAMPLES.find((example) => example.name === 'Evaluate a request');
 if (!evaluateExample) throw new Error('no evaluate example');
 
+/** The API key every benchmark request sends (the bare baselines ignore it). */
+let authorization = '';
+
 async function load(url: string, body: string): Promise<{ requests: number; errors: number; p99: number }> {
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration });
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', authorization }, body, connections, duration });
   return { requests: result.requests.average, errors: result.errors + result.non2xx, p99: result.latency.p99 };
 }
 
@@ -53,10 +57,12 @@ async function run(label: string, url: string, cleanup: () => Promise<void>): Pr
       const { fileName, text } = syntheticGuideline(index);
       await ingestDocument(database.client, { fileName, bytes: new TextEncoder().encode(text) });
     }
-    const api = await createApiServer({ database, databaseUrl: url, logger: pino({ level: 'silent' }), playground: false, introspection: false });
+    const api = await createApiServer({ database, databaseUrl: url, logger: pino({ level: 'silent' }), playground: false, introspection: false, anonymousRead: false });
     const apiUrl = `${await listen(api.http)}/graphql`;
+    const { token } = await createApiKey(database.client, { name: 'bench', role: 'admin', expiresAt: null });
+    authorization = `Bearer ${token}`;
     const post = async (query: string, variables?: unknown): Promise<string> =>
-      (await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).text();
+      (await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }) })).text();
 
     for (const [name, query] of [['detail', DETAIL], ['list of 50', LIST]] as const) {
       api.catalog.clear();

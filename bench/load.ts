@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { PLAYGROUND_EXAMPLES } from '../src/api/playground-examples.ts';
+import { createApiKey } from '../src/services/api-keys.ts';
+import { prepareDatabase } from '../src/store/prepare-database.ts';
 import { scratchDatabase } from '../test/support/test-database.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, connections: { type: 'string', default: '20' } } });
@@ -61,8 +63,12 @@ const requests = [
 async function run(label: string, databaseUrl: string, port: number): Promise<void> {
   const server = await startServer(databaseUrl, port);
   try {
+    const { database } = await prepareDatabase(databaseUrl);
+    const { token } = await createApiKey(database.client, { name: 'load test', role: 'admin', expiresAt: null });
+    await database.close();
+    const authorized = requests.map((request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }));
     const rssStart = rssMegabytes(server.pid);
-    const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections, duration, requests });
+    const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections, duration, requests: authorized });
     const rssEnd = rssMegabytes(server.pid);
     console.log(`${label}: ${duration}s at ${connections} connections, detail/search/evaluate in turn: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}, server RSS ${rssStart} MB → ${rssEnd} MB`);
   } finally {

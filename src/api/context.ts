@@ -1,10 +1,12 @@
 import DataLoader from 'dataloader';
+import type { Caller } from './authorization.ts';
 import type { Database } from '../store/database.ts';
 import type { VersionCatalog, VersionEntry } from '../services/version-catalog.ts';
 import type { GuidelineRow, VersionSummary } from '../store/guideline-reader.ts';
 import { findGuidelinesByIds, versionSummaries } from '../store/guideline-reader.ts';
 
 export interface ApiContext {
+  readonly caller: Caller;
   readonly database: Database;
   readonly catalog: VersionCatalog;
   /** "Today" for currentVersion: read once per request, never inside pure code. */

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Database } from '../store/database.ts';
 import { ping } from '../store/database.ts';
@@ -14,6 +15,10 @@ import type { ApiContext } from './context.ts';
 import { createLoaders } from './context.ts';
 import type { AbuseLimits } from './abuse-limits.ts';
 import { armor, DEFAULT_LIMITS } from './abuse-limits.ts';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { ApiKeyVerifier } from '../services/api-keys.ts';
+import type { Caller } from './authorization.ts';
+import { enforceRoles } from './authorization.ts';
 import { formatError } from './errors.ts';
 import { safeError } from './safe-error.ts';
 import { loadPlaygroundAssets, PLAYGROUND_CSP, playgroundHtml } from './playground.ts';
@@ -31,10 +36,14 @@ export interface ServerOptions {
   /** "Now" for currentVersion; tests pin it. */
   readonly clock?: () => Date;
   readonly limits?: AbuseLimits;
+  /** Callers without an API key read policy content as READER (never decide or audit). */
+  readonly anonymousRead: boolean;
 }
 
 export interface ApiServer {
   readonly http: Server;
+  /** The executable schema, with role checks applied. */
+  readonly schema: GraphQLSchema;
   readonly apollo: ApolloServer<ApiContext>;
   readonly catalog: VersionCatalog;
   stop(): Promise<void>;
@@ -75,11 +84,12 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const clock = options.clock ?? (() => new Date());
   const protection = armor(options.limits ?? DEFAULT_LIMITS, options.introspection);
+  const schema = enforceRoles(makeExecutableSchema({ typeDefs, resolvers: resolvers as never }));
+  const verifier = new ApiKeyVerifier(database.client);
   const apollo = new ApolloServer<ApiContext>({
-    typeDefs,
+    schema,
     validationRules: protection.validationRules,
     parseOptions: protection.parseOptions,
-    resolvers: resolvers as never,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // Apollo's own landing page loads Apollo Sandbox from a CDN: never served; ours is offline.
@@ -119,6 +129,16 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       if (error instanceof BodyTooLarge) return send(response, 413, 'application/json', JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
       throw error;
     }
+    const authorization = request.headers.authorization ?? '';
+    let caller: Caller = options.anonymousRead ? { role: 'reader', authenticated: false } : { role: null, authenticated: false };
+    if (authorization !== '') {
+      const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+      const role = token ? await verifier.roleOf(token, clock()) : null;
+      if (!role) {
+        return send(response, 401, 'application/json', JSON.stringify({ errors: [{ message: 'the API key is unknown, revoked or expired', extensions: { code: 'UNAUTHENTICATED' } }] }), { 'www-authenticate': 'Bearer' });
+      }
+      caller = { role, authenticated: true };
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     let parsedBody: unknown = undefined;
@@ -131,7 +151,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => ({ database, catalog, now: clock(), loaders: createLoaders(database, catalog) }),
+      context: async () => ({ caller, database, catalog, now: clock(), loaders: createLoaders(database, catalog) }),
     });
     const outHeaders: Record<string, string> = { 'x-request-id': requestId };
     for (const [key, value] of result.headers) outHeaders[key] = value;
@@ -158,6 +178,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
 
   return {
     http,
+    schema,
     apollo,
     catalog,
     stop: async () => {

@@ -21,12 +21,14 @@ for (const result of shipped.results.filter((item) => item.status === 'rejected'
 logger.info({ loaded: shipped.loaded, unchanged: shipped.unchanged, rulesAttached: shipped.rulesAttached, rejected: shipped.rejected }, 'shipped guidelines');
 
 const playground = flag('PLAYGROUND', !production);
-const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env) });
+// Anonymous reading is on only for the embedded SQLite development default, never in production.
+const anonymousRead = flag('ALLOW_ANONYMOUS_READ', !production && !process.env['DATABASE_URL']);
+const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), anonymousRead });
 const port = Number(process.env['PORT'] ?? 4000);
 const host = process.env['HOST'] ?? 'localhost';
 server.http.listen(port, host, () => {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  console.log(`GraphQL endpoint: http://${shown}:${port}/graphql${playground ? ` (playground: open it in a browser)` : ''}`);
+  console.log(`GraphQL endpoint: http://${shown}:${port}/graphql${playground ? ` (playground: open it in a browser)` : ''}${anonymousRead ? '; anonymous callers may read policy content' : '; every request needs an API key (npm run apikey)'}`);
 });
 
 let stopping = false;

@@ -14,7 +14,8 @@ let api: TestServer;
 let browser: Browser;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
-  api = await startTestServer({ playground: true });
+  // As in development: the playground is used without an API key, reading as READER.
+  api = await startTestServer({ playground: true, anonymousRead: true });
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -724,6 +724,17 @@ export type Reference = {
   readonly year?: Maybe<Scalars['Int']['output']>;
 };
 
+/** Roles an API key can have. ADMIN may do everything. */
+export type Role =
+  /** Everything. */
+  | 'ADMIN'
+  /** Reads determinations, compares versions, runs what-if and impact analysis. */
+  | 'AUDITOR'
+  /** May call evaluateRequest. */
+  | 'EVALUATOR'
+  /** Portals: policy content. */
+  | 'READER';
+
 /** The rule set attached to a version. */
 export type RuleSetInfo = {
   readonly __typename?: 'RuleSetInfo';
@@ -929,6 +940,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Reason: ResolverTypeWrapper<Reason>;
   Reference: ResolverTypeWrapper<Reference>;
+  Role: Role;
   RuleSetInfo: ResolverTypeWrapper<RuleSetModel>;
   SearchHit: ResolverTypeWrapper<SearchHitModel>;
   SourceDocument: ResolverTypeWrapper<SourceModel>;
@@ -995,6 +1007,12 @@ export type ResolversParentTypes = {
   WordDiffPart: WordDiffPart;
   YearMonth: Scalars['YearMonth']['output'];
 };
+
+export type RequiresDirectiveArgs = {
+  roles: ReadonlyArray<Role>;
+};
+
+export type RequiresDirectiveResolver<Result, Parent, ContextType = ApiContext, Args = RequiresDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AuthorizedLimitResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AuthorizedLimit'] = ResolversParentTypes['AuthorizedLimit']> = {
   amount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1418,3 +1436,6 @@ export type Resolvers<ContextType = ApiContext> = {
   YearMonth?: GraphQLScalarType;
 };
 
+export type DirectiveResolvers<ContextType = ApiContext> = {
+  requires?: RequiresDirectiveResolver<any, any, ContextType>;
+};

@@ -1,0 +1,58 @@
+import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { badInput } from '../domain/errors.ts';
+import type { Role } from '../domain/roles.ts';
+import { isRole } from '../domain/roles.ts';
+import type { Client } from '../store/database.ts';
+import { findApiKeyByPrefix, insertApiKey } from '../store/api-key-store.ts';
+
+const derive = promisify(scrypt) as (password: string, salt: Buffer, length: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
+const SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
+const TOKEN = /^gpa_([0-9a-f]{16})\.([A-Za-z0-9_-]{32})$/;
+
+async function hashToken(token: string, salt: Buffer): Promise<string> {
+  const hash = await derive(token, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+/** Creates a key and returns it once: only its prefix and a salted scrypt hash are stored. */
+export async function createApiKey(client: Client, input: { name: string; role: string; expiresAt: Date | null }): Promise<{ id: string; token: string }> {
+  if (!isRole(input.role)) throw badInput(`role must be one of reader, evaluator, auditor, admin`, [{ field: 'role', message: 'unknown role' }]);
+  if (input.name.trim() === '' || input.name.length > 100) throw badInput('name must be 1 to 100 characters', [{ field: 'name', message: 'bad length' }]);
+  const prefix = randomBytes(8).toString('hex');
+  const token = `gpa_${prefix}.${randomBytes(24).toString('base64url')}`;
+  const row = await insertApiKey(client, { id: randomUUID(), name: input.name.trim(), role: input.role, prefix, hash: await hashToken(token, randomBytes(16)), expiresAt: input.expiresAt });
+  return { id: row.id, token };
+}
+
+/**
+ * Checks bearer tokens. scrypt is deliberately slow, so a verified token is remembered for a short
+ * while (by its SHA-256, never in clear); a revocation takes effect within that time.
+ */
+export class ApiKeyVerifier {
+  readonly #cache = new Map<string, { role: Role; until: number }>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly cacheMilliseconds = 30_000,
+  ) {}
+
+  /** The role of a valid, unexpired, unrevoked key; null otherwise. */
+  async roleOf(token: string, now: Date): Promise<Role | null> {
+    const digest = createHash('sha256').update(token).digest('hex');
+    const cached = this.#cache.get(digest);
+    if (cached && cached.until > now.getTime()) return cached.role;
+    this.#cache.delete(digest);
+    const match = TOKEN.exec(token);
+    if (!match) return null;
+    const row = await findApiKeyByPrefix(this.client, match[1] as string);
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || !isRole(row.role)) return null;
+    const [, , , , salt = ''] = row.hash.split('$');
+    const expected = Buffer.from(row.hash);
+    const actual = Buffer.from(await hashToken(token, Buffer.from(salt, 'base64url')));
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    const until = Math.min(now.getTime() + this.cacheMilliseconds, row.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
+    this.#cache.set(digest, { role: row.role, until });
+    return row.role;
+  }
+}
