@@ -1,4 +1,8 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError } from 'graphql';
+import type { ComplexityEstimator } from 'graphql-query-complexity';
+import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 /** Limits applied before a query executes; each can be overridden from the environment. */
 export interface AbuseLimits {
@@ -7,9 +11,11 @@ export interface AbuseLimits {
   readonly maxTokens: number;
   readonly maxCost: number;
   readonly maxDirectives: number;
+  /** Milliseconds a request may take before the caller gets a TIMEOUT error. */
+  readonly timeoutMs: number;
 }
 
-export const DEFAULT_LIMITS: AbuseLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxCost: 5000, maxDirectives: 20 };
+export const DEFAULT_LIMITS: AbuseLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxCost: 5000, maxDirectives: 20, timeoutMs: 10_000 };
 
 export function limitsFromEnvironment(env: NodeJS.ProcessEnv): AbuseLimits {
   const read = (name: string, fallback: number): number => {
@@ -22,6 +28,7 @@ export function limitsFromEnvironment(env: NodeJS.ProcessEnv): AbuseLimits {
     maxTokens: read('GRAPHQL_MAX_TOKENS', DEFAULT_LIMITS.maxTokens),
     maxCost: read('GRAPHQL_MAX_COST', DEFAULT_LIMITS.maxCost),
     maxDirectives: read('GRAPHQL_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives),
+    timeoutMs: read('GRAPHQL_TIMEOUT_MS', DEFAULT_LIMITS.timeoutMs),
   };
 }
 
@@ -39,9 +46,34 @@ export function armor(limits: AbuseLimits, introspection: boolean) {
     // CommonJS parser throws errors from another copy of graphql, which Apollo cannot classify.
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
+    // Cost is computed below with graphql-query-complexity, which weighs lists by their `first`.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: !introspection },
   }).protect();
   // graphql-armor ships CommonJS typings whose Apollo types differ from the ESM ones: same runtime objects.
-  return { validationRules: protection.validationRules as never[], plugins: protection.plugins as never[], parseOptions: { maxTokens: limits.maxTokens } };
+  return {
+    validationRules: protection.validationRules as never[],
+    plugins: [...(protection.plugins as never[]), costPlugin(limits.maxCost)],
+    parseOptions: { maxTokens: limits.maxTokens },
+  };
+}
+
+/** A page of `first: n` costs n times what one item costs. */
+const firstWeighted: ComplexityEstimator = ({ args, childComplexity }) =>
+  typeof args['first'] === 'number' ? Math.max(1, args['first']) * (1 + childComplexity) : undefined;
+
+/** Refuses operations whose estimated cost is over the budget, before any resolver runs. */
+function costPlugin(maxCost: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema }) {
+          const cost = getComplexity({ schema, query: document, operationName: request.operationName ?? undefined, variables: request.variables ?? {}, estimators: [firstWeighted, simpleEstimator({ defaultComplexity: 1 })] });
+          if (cost > maxCost) {
+            throw new GraphQLError(`the query's estimated cost ${cost} exceeds the limit ${maxCost} (lists count once per item of "first")`, { extensions: { code: 'QUERY_TOO_COSTLY', http: { status: 400 } } });
+          }
+        },
+      };
+    },
+  };
 }

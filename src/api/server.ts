@@ -83,7 +83,8 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const catalog = new VersionCatalog(database.client);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const clock = options.clock ?? (() => new Date());
-  const protection = armor(options.limits ?? DEFAULT_LIMITS, options.introspection);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const protection = armor(limits, options.introspection);
   const schema = enforceRoles(makeExecutableSchema({ typeDefs, resolvers: resolvers as never }));
   const verifier = new ApiKeyVerifier(database.client);
   const apollo = new ApolloServer<ApiContext>({
@@ -100,6 +101,8 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const assets = options.playground ? loadPlaygroundAssets('/graphql') : new Map();
   const readiness = await openMigrationDriver(options.databaseUrl);
 
+  /** The caller's role, for the request log line (never anything about the request's content). */
+  const roles = new WeakMap<ServerResponse, string>();
   const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return send(response, 200, 'application/json', JSON.stringify({ status: 'ok' }));
@@ -122,10 +125,24 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     }
     if (url.pathname !== '/graphql') return send(response, 404, 'application/json', JSON.stringify({ error: 'not found' }));
 
+    // The time limit covers the whole request: a slowly sent body as much as a slow query. When it
+    // is up the caller gets TIMEOUT; work already started is left to finish on its own.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), limits.timeoutMs);
+    });
+    const timeoutResponse = (): void => send(response, 503, 'application/json', JSON.stringify({ errors: [{ message: `the request took longer than ${limits.timeoutMs} ms`, extensions: { code: 'TIMEOUT' } }] }));
     let body: string;
     try {
-      body = request.method === 'POST' ? await readBody(request, maxBodyBytes) : '';
+      const read = await Promise.race([request.method === 'POST' ? readBody(request, maxBodyBytes) : Promise.resolve(''), timedOut]);
+      if (read === 'timeout') {
+        clearTimeout(timer);
+        request.resume();
+        return timeoutResponse();
+      }
+      body = read;
     } catch (error) {
+      clearTimeout(timer);
       if (error instanceof BodyTooLarge) return send(response, 413, 'application/json', JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
       throw error;
     }
@@ -139,6 +156,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       }
       caller = { role, authenticated: true };
     }
+    roles.set(response, caller.authenticated ? (caller.role ?? 'none') : 'anonymous');
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     let parsedBody: unknown = undefined;
@@ -146,13 +164,18 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       try {
         parsedBody = JSON.parse(body);
       } catch {
+        clearTimeout(timer);
         return send(response, 400, 'application/json', JSON.stringify({ errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
       }
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => ({ caller, database, catalog, now: clock(), loaders: createLoaders(database, catalog) }),
-    });
+    const result = await Promise.race([
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
+        context: async () => ({ caller, database, catalog, now: clock(), loaders: createLoaders(database, catalog) }),
+      }),
+      timedOut,
+    ]).finally(() => clearTimeout(timer));
+    if (result === 'timeout') return timeoutResponse();
     const outHeaders: Record<string, string> = { 'x-request-id': requestId };
     for (const [key, value] of result.headers) outHeaders[key] = value;
     response.writeHead(result.status ?? 200, outHeaders);
@@ -167,7 +190,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     const requestId = randomUUID();
     const started = performance.now();
     response.on('finish', () => {
-      logger.info({ requestId, method: request.method, path: (request.url ?? '').split('?')[0], status: response.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      logger.info({ requestId, role: roles.get(response), method: request.method, path: (request.url ?? '').split('?')[0], status: response.statusCode, ms: Math.round(performance.now() - started) }, 'request');
     });
     handle(request, response, requestId).catch((error: unknown) => {
       logger.error({ requestId, err: safeError(error) }, 'request failed');

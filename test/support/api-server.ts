@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { ApiServer } from '../../src/api/server.ts';
+import type { AbuseLimits } from '../../src/api/abuse-limits.ts';
+import { DEFAULT_LIMITS } from '../../src/api/abuse-limits.ts';
 import { createApiServer } from '../../src/api/server.ts';
 import type { Role } from '../../src/domain/roles.ts';
 import { ROLES } from '../../src/domain/roles.ts';
@@ -29,7 +31,7 @@ export interface TestServer {
 }
 
 /** A real HTTP server on 127.0.0.1 (ephemeral port) over a fresh database with the shipped guidelines. */
-export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean; limits?: Partial<AbuseLimits> } = {}): Promise<TestServer> {
   const statements: string[] = [];
   const db = await createTestDatabase({ onQuery: (sql) => statements.push(sql) });
   const summary = await loadShippedGuidelines(db.database.client);
@@ -38,6 +40,7 @@ export async function startTestServer(options: { playground?: boolean; now?: Dat
     database: db.database, databaseUrl: db.url, logger: pino({ level: 'silent' }), playground: options.playground ?? true, introspection: true,
     clock: () => options.now ?? new Date('2026-06-01T12:00:00Z'),
     anonymousRead: options.anonymousRead ?? false,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
   });
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) keys[role] = (await createApiKey(db.database.client, { name: `test ${role}`, role, expiresAt: null })).token;
