@@ -99,7 +99,6 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   });
   await apollo.start();
   const assets = options.playground ? loadPlaygroundAssets('/graphql') : new Map();
-  const readiness = await openMigrationDriver(options.databaseUrl);
 
   /** The caller's role, for the request log line (never anything about the request's content). */
   const roles = new WeakMap<ServerResponse, string>();
@@ -109,7 +108,9 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     if (url.pathname === '/readyz') {
       try {
         await ping(database);
-        const pending = await pendingMigrationNames(readiness);
+        // A short-lived connection per check: a held one would die with a database restart.
+        const readiness = await openMigrationDriver(options.databaseUrl);
+        const pending = await pendingMigrationNames(readiness).finally(() => readiness.close());
         if (pending.length > 0) return send(response, 503, 'application/json', JSON.stringify({ status: 'migrations pending', pending }));
         return send(response, 200, 'application/json', JSON.stringify({ status: 'ready', database: database.provider }));
       } catch {
@@ -207,7 +208,6 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     stop: async () => {
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await apollo.stop();
-      await readiness.close();
     },
   };
 }

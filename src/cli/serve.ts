@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApiServer } from '../api/server.ts';
 import { safeError } from '../api/safe-error.ts';
@@ -28,7 +29,9 @@ const port = Number(process.env['PORT'] ?? 4000);
 const host = process.env['HOST'] ?? 'localhost';
 server.http.listen(port, host, () => {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  console.log(`GraphQL endpoint: http://${shown}:${port}/graphql${playground ? ` (playground: open it in a browser)` : ''}${anonymousRead ? '; anonymous callers may read policy content' : '; every request needs an API key (npm run apikey)'}`);
+  // The bound port, so that PORT=0 (any free port) prints a usable address.
+  const bound = (server.http.address() as AddressInfo).port;
+  console.log(`GraphQL endpoint: http://${shown}:${bound}/graphql${playground ? ` (playground: open it in a browser)` : ''}${anonymousRead ? '; anonymous callers may read policy content' : '; every request needs an API key (npm run apikey)'}`);
 });
 
 let stopping = false;

@@ -62,6 +62,9 @@ export async function openMigrationDriver(url: string): Promise<MigrationDriver 
   }
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
+  // A connection lost while idle is reported through the query that needs it; unheard, this
+  // event would crash the process.
+  client.on('error', () => {});
   await client.connect();
   return {
     provider,
