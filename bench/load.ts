@@ -68,9 +68,13 @@ async function run(label: string, databaseUrl: string, port: number): Promise<vo
     await database.close();
     const authorized = requests.map((request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }));
     const rssStart = rssMegabytes(server.pid);
+    // RSS sampled every 10 s: a plateau is a warmed-up heap, a steady climb would be a leak.
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(rssMegabytes(server.pid)), 10_000);
     const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections, duration, requests: authorized });
+    clearInterval(sampler);
     const rssEnd = rssMegabytes(server.pid);
-    console.log(`${label}: ${duration}s at ${connections} connections, detail/search/evaluate in turn: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}, server RSS ${rssStart} MB → ${rssEnd} MB`);
+    console.log(`${label}: ${duration}s at ${connections} connections, detail/search/evaluate in turn: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}, server RSS ${rssStart} MB → ${rssEnd} MB (every 10 s: ${samples.join(', ')})`);
   } finally {
     await server.stop();
   }
