@@ -68,7 +68,13 @@ function costPlugin(maxCost: number): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          const cost = getComplexity({ schema, query: document, operationName: request.operationName ?? undefined, variables: request.variables ?? {}, estimators: [firstWeighted, simpleEstimator({ defaultComplexity: 1 })] });
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, operationName: request.operationName ?? undefined, variables: request.variables ?? {}, estimators: [firstWeighted, simpleEstimator({ defaultComplexity: 1 })] });
+          } catch {
+            // Variables that do not coerce: nothing will execute, and Apollo reports them as BAD_USER_INPUT.
+            return;
+          }
           if (cost > maxCost) {
             throw new GraphQLError(`the query's estimated cost ${cost} exceeds the limit ${maxCost} (lists count once per item of "first")`, { extensions: { code: 'QUERY_TOO_COSTLY', http: { status: 400 } } });
           }

@@ -8,7 +8,7 @@ import { decide } from '../rules/decide.ts';
 import { explainEntry, summarize } from '../rules/explain.ts';
 import type { Scalar } from '../rules/expression.ts';
 import type { RawRequest } from '../rules/read-request.ts';
-import { readRequest } from '../rules/read-request.ts';
+import { MAX_EVIDENCE_ITEMS, MAX_FACTS, readRequest } from '../rules/read-request.ts';
 import type { FactDefinition } from '../rules/rule-set.ts';
 import type { Client } from '../store/database.ts';
 import type { DeterminationRow } from '../store/determination-store.ts';
@@ -128,6 +128,12 @@ export async function evaluateRequest(client: Client, catalog: VersionCatalog, i
   if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(input.lineOfBusiness)) throw badInput('lineOfBusiness must be a code such as COMMERCIAL or MEDICAID', [{ field: 'lineOfBusiness', message: 'not a line-of-business code' }]);
   const key = input.idempotencyKey ?? null;
   if (key !== null && (key.length < 8 || key.length > 128)) throw badInput('idempotencyKey must be 8 to 128 characters', [{ field: 'idempotencyKey', message: 'bad length' }]);
+  // Shape checks that hold whatever the version: even a request that cannot be decided is refused
+  // (and nothing stored) when it is malformed.
+  if (input.facts.length > MAX_FACTS || input.facts.some((fact) => typeof fact.key !== 'string' || fact.key.length > 200)) {
+    throw badInput(`at most ${MAX_FACTS} facts, with keys of at most 200 characters`, [{ field: 'facts', message: 'too many or too long' }]);
+  }
+  if ((input.evidence ?? []).length > MAX_EVIDENCE_ITEMS) throw badInput(`at most ${MAX_EVIDENCE_ITEMS} evidence items`, [{ field: 'evidence', message: 'too many' }]);
   const hash = requestHash(input);
   if (key !== null) {
     const previous = await findDeterminationByIdempotencyKey(client, key);
