@@ -100,22 +100,37 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   await apollo.start();
   const assets = options.playground ? loadPlaygroundAssets('/graphql') : new Map();
 
+  /**
+   * Readiness: the database answers and every migration is applied, checked over a short-lived
+   * connection (a held one would die with a database restart). One check at a time, its answer
+   * reused for 2 s, so that probes cannot flood the database with connections.
+   */
+  let lastReadiness: { at: number; answer: Promise<{ status: number; body: unknown }> } | null = null;
+  const readiness = (): Promise<{ status: number; body: unknown }> => {
+    const now = performance.now();
+    if (lastReadiness && now - lastReadiness.at < 2000) return lastReadiness.answer;
+    const answer = (async () => {
+      try {
+        await ping(database);
+        const driver = await openMigrationDriver(options.databaseUrl);
+        const pending = await pendingMigrationNames(driver).finally(() => driver.close());
+        return pending.length > 0 ? { status: 503, body: { status: 'migrations pending', pending } } : { status: 200, body: { status: 'ready', database: database.provider } };
+      } catch {
+        return { status: 503, body: { status: 'database unreachable' } };
+      }
+    })();
+    lastReadiness = { at: now, answer };
+    return answer;
+  };
+
   /** The caller's role, for the request log line (never anything about the request's content). */
   const roles = new WeakMap<ServerResponse, string>();
   const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return send(response, 200, 'application/json', JSON.stringify({ status: 'ok' }));
     if (url.pathname === '/readyz') {
-      try {
-        await ping(database);
-        // A short-lived connection per check: a held one would die with a database restart.
-        const readiness = await openMigrationDriver(options.databaseUrl);
-        const pending = await pendingMigrationNames(readiness).finally(() => readiness.close());
-        if (pending.length > 0) return send(response, 503, 'application/json', JSON.stringify({ status: 'migrations pending', pending }));
-        return send(response, 200, 'application/json', JSON.stringify({ status: 'ready', database: database.provider }));
-      } catch {
-        return send(response, 503, 'application/json', JSON.stringify({ status: 'database unreachable' }));
-      }
+      const { status, body } = await readiness();
+      return send(response, status, 'application/json', JSON.stringify(body));
     }
     if (options.playground && (url.pathname === '/playground' || (url.pathname === '/graphql' && wantsHtml(request)))) {
       return send(response, 200, 'text/html; charset=utf-8', playgroundHtml(), { 'content-security-policy': PLAYGROUND_CSP, 'cache-control': 'no-cache' });
@@ -127,23 +142,37 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     if (url.pathname !== '/graphql') return send(response, 404, 'application/json', JSON.stringify({ error: 'not found' }));
 
     // The time limit covers the whole request: a slowly sent body as much as a slow query. When it
-    // is up the caller gets TIMEOUT; work already started is left to finish on its own.
+    // is up the caller gets TIMEOUT (the outcome of a mutation already running is then unknown:
+    // send an idempotency key and ask again). The timer is always cleared on the way out.
     let timer: NodeJS.Timeout | undefined;
+    let expired = false;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), limits.timeoutMs);
+      timer = setTimeout(() => {
+        expired = true;
+        resolve('timeout');
+      }, limits.timeoutMs);
     });
-    const timeoutResponse = (): void => send(response, 503, 'application/json', JSON.stringify({ errors: [{ message: `the request took longer than ${limits.timeoutMs} ms`, extensions: { code: 'TIMEOUT' } }] }));
+    try {
+      await handleGraphQL(request, response, requestId, url, timedOut, () => expired);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const timeoutResponse = (response: ServerResponse): void =>
+    send(response, 503, 'application/json', JSON.stringify({ errors: [{ message: `the request took longer than ${limits.timeoutMs} ms`, extensions: { code: 'TIMEOUT' } }] }));
+
+  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse, requestId: string, url: URL, timedOut: Promise<'timeout'>, isExpired: () => boolean): Promise<void> => {
     let body: string;
     try {
       const read = await Promise.race([request.method === 'POST' ? readBody(request, maxBodyBytes) : Promise.resolve(''), timedOut]);
       if (read === 'timeout') {
-        clearTimeout(timer);
-        request.resume();
-        return timeoutResponse();
+        // Answer, then stop reading a body that is still arriving.
+        response.once('finish', () => request.destroy());
+        return timeoutResponse(response);
       }
       body = read;
     } catch (error) {
-      clearTimeout(timer);
       if (error instanceof BodyTooLarge) return send(response, 413, 'application/json', JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
       throw error;
     }
@@ -165,18 +194,19 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       try {
         parsedBody = JSON.parse(body);
       } catch {
-        clearTimeout(timer);
         return send(response, 400, 'application/json', JSON.stringify({ errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
       }
     }
+    // Time already up (a slow key check): do not start executing.
+    if (isExpired()) return timeoutResponse(response);
     const result = await Promise.race([
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
         context: async () => ({ caller, database, catalog, now: clock(), loaders: createLoaders(database, catalog) }),
       }),
       timedOut,
-    ]).finally(() => clearTimeout(timer));
-    if (result === 'timeout') return timeoutResponse();
+    ]);
+    if (result === 'timeout') return timeoutResponse(response);
     const outHeaders: Record<string, string> = { 'x-request-id': requestId };
     for (const [key, value] of result.headers) outHeaders[key] = value;
     response.writeHead(result.status ?? 200, outHeaders);

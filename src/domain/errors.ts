@@ -1,5 +1,5 @@
 /** Error codes clients may rely on; the API puts them in `extensions.code`. */
-export type ErrorCode = 'NOT_FOUND' | 'BAD_USER_INPUT' | 'NO_EFFECTIVE_VERSION' | 'NOT_DECIDABLE';
+export type ErrorCode = 'NOT_FOUND' | 'BAD_USER_INPUT' | 'NO_EFFECTIVE_VERSION' | 'NOT_DECIDABLE' | 'FORBIDDEN';
 
 export interface FieldProblem {
   readonly field: string;

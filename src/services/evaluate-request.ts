@@ -10,7 +10,7 @@ import type { Scalar } from '../rules/expression.ts';
 import type { RawRequest } from '../rules/read-request.ts';
 import { MAX_EVIDENCE_ITEMS, MAX_FACTS, readRequest } from '../rules/read-request.ts';
 import type { FactDefinition } from '../rules/rule-set.ts';
-import type { Client } from '../store/database.ts';
+import type { Database } from '../store/database.ts';
 import type { DeterminationRow } from '../store/determination-store.ts';
 import { isUniqueViolation } from '../store/database.ts';
 import { findDeterminationByIdempotencyKey, insertDetermination } from '../store/determination-store.ts';
@@ -122,7 +122,8 @@ export function readRawRequest(ruleSet: CompiledRuleSet, raw: RawRequest) {
  * version is the one in effect on the date of service unless a version is named (what-if); a
  * version without a reviewed rule set is NOT_DECIDABLE, never decided with an older rule set.
  */
-export async function evaluateRequest(client: Client, catalog: VersionCatalog, input: EvaluateInput): Promise<Determination> {
+export async function evaluateRequest(database: Database, catalog: VersionCatalog, input: EvaluateInput): Promise<Determination> {
+  const { client } = database;
   const day = epochDay(input.dateOfService);
   if (day === null) throw badInput(`dateOfService "${input.dateOfService}" is not a real calendar date (YYYY-MM-DD)`, [{ field: 'dateOfService', message: 'not a date' }]);
   if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(input.lineOfBusiness)) throw badInput('lineOfBusiness must be a code such as COMMERCIAL or MEDICAID', [{ field: 'lineOfBusiness', message: 'not a line-of-business code' }]);
@@ -173,7 +174,7 @@ export async function evaluateRequest(client: Client, catalog: VersionCatalog, i
     row = { ...base, versionId: version.id, ruleSetSha256: version.ruleSet.sha256, outcome: decision.outcome, factsUsed, evidence: input.evidence ?? [], result };
   }
   try {
-    return toDetermination(await insertDetermination(client, row, new Date()));
+    return toDetermination(await insertDetermination(client, database.provider, row, new Date()));
   } catch (error) {
     // Two requests raced with one idempotency key: the first one stored wins.
     if (key !== null && isUniqueViolation(error)) {

@@ -5,7 +5,7 @@ import { countUnchainedDeterminations, determinationsInChainOrder, hashedContent
 export interface ChainProblem {
   readonly sequence: number;
   readonly id: string;
-  readonly reason: 'CONTENT_CHANGED' | 'LINK_BROKEN' | 'RECORD_MISSING';
+  readonly reason: 'CONTENT_CHANGED' | 'LINK_BROKEN' | 'RECORD_MISSING' | 'UNCHAINED_RECORD';
 }
 
 export interface ChainReport {
@@ -20,13 +20,15 @@ export interface ChainReport {
  * own hash, a deleted or inserted one breaks the sequence or the link to its predecessor.
  */
 export async function verifyAuditChain(client: Client, pageSize = 500): Promise<ChainReport> {
+  // A record without a place in the chain was inserted around it; counted whatever else is found.
+  const unchained = await countUnchainedDeterminations(client);
   let previousHash = GENESIS_HASH;
   let expected = 1;
   let checked = 0;
   for (;;) {
     const page = await determinationsInChainOrder(client, expected - 1, pageSize);
     for (const row of page) {
-      const problem = (reason: ChainProblem['reason']): ChainReport => ({ checked, firstProblem: { sequence: row.sequence ?? 0, id: row.id, reason }, unchained: 0 });
+      const problem = (reason: ChainProblem['reason']): ChainReport => ({ checked, firstProblem: { sequence: row.sequence ?? 0, id: row.id, reason }, unchained });
       if (row.sequence !== expected) return { ...problem('RECORD_MISSING'), firstProblem: { sequence: expected, id: row.id, reason: 'RECORD_MISSING' } };
       if (row.previousHash !== previousHash) return problem('LINK_BROKEN');
       if (chainHash(hashedContent(row), previousHash) !== row.hash) return problem('CONTENT_CHANGED');
@@ -36,6 +38,5 @@ export async function verifyAuditChain(client: Client, pageSize = 500): Promise<
     }
     if (page.length < pageSize) break;
   }
-  const unchained = await countUnchainedDeterminations(client);
-  return { checked, firstProblem: null, unchained };
+  return { checked, firstProblem: unchained > 0 ? { sequence: 0, id: '', reason: 'UNCHAINED_RECORD' } : null, unchained };
 }

@@ -1,5 +1,5 @@
 import { chainHash, GENESIS_HASH } from '../domain/audit-chain.ts';
-import type { Client } from './database.ts';
+import type { Client, Provider } from './database.ts';
 import { isUniqueViolation } from './database.ts';
 
 export interface DeterminationRow {
@@ -32,14 +32,19 @@ export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash
   };
 }
 
+/** Arbitrary but fixed: the advisory lock that serializes appends to the chain on PostgreSQL. */
+const CHAIN_LOCK_ID = 72707370;
+
 /**
  * Appends a determination to the hash chain. Append-only: there is no update or delete here, and
- * the database refuses both. Two writers racing for the same sequence number: the loser retries.
+ * the database refuses both. Appends are serialized (PostgreSQL: an advisory transaction lock;
+ * SQLite: one writer at a time), and the unique sequence number is the backstop.
  */
-export async function insertDetermination(client: Client, row: Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>, createdAt: Date): Promise<DeterminationRow> {
+export async function insertDetermination(client: Client, provider: Provider, row: Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>, createdAt: Date): Promise<DeterminationRow> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await client.$transaction(async (tx) => {
+        if (provider === 'postgresql') await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`);
         const last = await tx.determination.findFirst({ where: { sequence: { not: null } }, orderBy: { sequence: 'desc' }, select: { sequence: true, hash: true } });
         const sequence = (last?.sequence ?? 0) + 1;
         const previousHash = last?.hash ?? GENESIS_HASH;

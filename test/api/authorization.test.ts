@@ -76,6 +76,10 @@ describe('role matrix, enforced by @requires in the schema', () => {
     const id = body.data?.evaluateRequest.id;
     const viaNode = await api.graphqlAs('reader', `query($id: ID!) { node(id: $id) { ... on Determination { outcome } } }`, { id });
     expect(viaNode.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Not even whether it exists: __typename is never wrapped, so node itself must refuse.
+    const existence = await api.graphqlAs<{ node: unknown }>('reader', `query($id: ID!) { node(id: $id) { __typename } }`, { id });
+    expect(existence.body.data?.node ?? null).toBeNull();
+    expect(existence.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const changes = await api.graphqlAs('reader', `{ guideline(number: "Evolut_CG_3258") { changes { changes { kind } } } }`);
     expect(changes.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
@@ -101,6 +105,9 @@ describe('API keys', () => {
   it('an unknown, malformed, revoked or expired key gets 401 before anything runs', async () => {
     const send = (authorization: string) => fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect((await send('Bearer gpa_0000000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(401);
+    // A real prefix with the wrong secret: the hash comparison itself must refuse it.
+    const [prefix] = api.keys.auditor.split('.');
+    expect((await send(`Bearer ${prefix}.${'B'.repeat(32)}`)).status).toBe(401);
     expect((await send('Basic dXNlcjpwYXNz')).status).toBe(401);
     const revoked = await createApiKey(api.db.database.client, { name: 'to revoke', role: 'reader', expiresAt: null });
     await revokeApiKey(api.db.database.client, revoked.id, new Date());

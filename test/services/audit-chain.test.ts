@@ -19,7 +19,7 @@ beforeAll(async () => {
   await loadShippedGuidelines(db.database.client);
   const catalog = new VersionCatalog(db.database.client);
   for (const [dose, lineOfBusiness] of [[28, 'COMMERCIAL'], [30, 'MEDICAID'], [10, 'CHIP'], [12, 'COMMERCIAL']] as const) {
-    await evaluateRequest(db.database.client, catalog, {
+    await evaluateRequest(db.database, catalog, {
       guidelineNumber: 'Evolut_CG_3258', dateOfService: '2026-03-02', lineOfBusiness,
       facts: [{ key: 'requestedDosePerDayMcg', value: dose }, { key: 'knownHypersensitivity', value: false }],
     });
@@ -44,11 +44,12 @@ async function tamper(sql: string): Promise<void> {
 }
 
 const run = promisify(execFile);
+let originalOutcome = '';
 
 describe(`the determination audit chain on ${testProvider}`, () => {
   it('stays one unbroken chain when requests are decided concurrently', async () => {
     const catalog = new VersionCatalog(db.database.client);
-    await Promise.all(Array.from({ length: 12 }, (_, index) => evaluateRequest(db.database.client, catalog, {
+    await Promise.all(Array.from({ length: 12 }, (_, index) => evaluateRequest(db.database, catalog, {
       guidelineNumber: 'Evolut_CG_3258', dateOfService: '2026-03-02', lineOfBusiness: 'COMMERCIAL', facts: [{ key: 'requestedDosePerDayMcg', value: index }],
     })));
     expect(await verifyAuditChain(db.database.client)).toEqual({ checked: 16, firstProblem: null, unchained: 0 });
@@ -61,7 +62,8 @@ describe(`the determination audit chain on ${testProvider}`, () => {
   }, 30_000);
 
   it('finds the first record whose content was edited directly in the database', async () => {
-    await tamper(`UPDATE "Determination" SET "outcome" = 'APPROVED' WHERE "sequence" = 2`);
+    originalOutcome = (await db.database.client.determination.findFirstOrThrow({ where: { sequence: 2 } })).outcome;
+    await tamper(`UPDATE "Determination" SET "outcome" = '${originalOutcome === 'APPROVED' ? 'DENIED' : 'APPROVED'}' WHERE "sequence" = 2`);
     const report = await verifyAuditChain(db.database.client);
     expect(report.firstProblem).toMatchObject({ sequence: 2, reason: 'CONTENT_CHANGED' });
     expect(report.checked).toBe(1);
@@ -71,9 +73,17 @@ describe(`the determination audit chain on ${testProvider}`, () => {
   }, 30_000);
 
   it('finds a deleted record', async () => {
-    await tamper(`UPDATE "Determination" SET "outcome" = 'DENIED' WHERE "sequence" = 2`);
+    await tamper(`UPDATE "Determination" SET "outcome" = '${originalOutcome}' WHERE "sequence" = 2`);
     expect((await verifyAuditChain(db.database.client)).firstProblem).toBeNull();
     await tamper(`DELETE FROM "Determination" WHERE "sequence" = 3`);
     expect((await verifyAuditChain(db.database.client)).firstProblem).toMatchObject({ sequence: 3, reason: 'RECORD_MISSING' });
+  });
+
+  it('finds a record inserted around the chain', async () => {
+    await tamper(`INSERT INTO "Determination" ("id", "requestSha256", "guidelineNumber", "dateOfService", "lineOfBusiness", "outcome", "whatIf", "factsUsed", "evidence", "result", "createdAt")
+      VALUES ('forged', 'x', 'Evolut_CG_3258', '2026-03-02', 'COMMERCIAL', 'APPROVED', ${testProvider === 'sqlite' ? '0' : 'false'}, '[]', '[]', '{}', CURRENT_TIMESTAMP)`);
+    const report = await verifyAuditChain(db.database.client);
+    expect(report.unchained).toBe(1);
+    expect(report.firstProblem).not.toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import { findGuidelinesByNumbers, matchingGuidelineIds, pageOfGuidelines } from 
 import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types.ts';
 import { fromGlobalId } from '../global-id.ts';
 import type { ApiContext } from '../context.ts';
+import { allows, requiredRoles } from '../authorization.ts';
 
 /** Date arguments are validated by the Date scalar before resolvers run. */
 const dateOf = (value: string): Date => startOfDay(value) as Date;
@@ -31,7 +32,7 @@ async function versionById(context: ApiContext, id: string, field: string) {
 }
 
 export const queryResolvers: QueryResolvers = {
-  node: async (_root, { id }, context) => {
+  node: async (_root, { id }, context, info) => {
     const { type, parts } = fromGlobalId(id);
     switch (type) {
       case 'Guideline': {
@@ -48,6 +49,10 @@ export const queryResolvers: QueryResolvers = {
         return version && criterion ? { criterion, version, __typename: 'Criterion' as const } : null;
       }
       case 'Determination': {
+        // Checked before loading: a reader must not even learn whether a determination exists.
+        if (!allows(requiredRoles(info.schema, 'Determination', 'id'), context.caller.role)) {
+          throw new DomainError('FORBIDDEN', 'determinations need an evaluator or auditor key');
+        }
         const row = await findDetermination(context.database.client, parts[0] as string);
         return row ? { ...toDetermination(row), __typename: 'Determination' as const } : null;
       }
@@ -103,7 +108,7 @@ export const queryResolvers: QueryResolvers = {
 export const mutationResolvers: MutationResolvers = {
   evaluateRequest: async (_root, { input }, context) => {
     const versionId = input.versionId ? (fromGlobalId(input.versionId, 'GuidelineVersion').parts[0] as string) : null;
-    return evaluateRequest(context.database.client, context.catalog, {
+    return evaluateRequest(context.database, context.catalog, {
       guidelineNumber: input.guidelineNumber, hcpcsCode: input.hcpcsCode, drug: input.drug,
       dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness,
       facts: input.facts, evidence: input.evidence ?? null, idempotencyKey: input.idempotencyKey, versionId,
