@@ -1,6 +1,6 @@
 import type { Change } from '../services/version-comparison.ts';
 import type { Criterion, DiseaseSection, ContinuationExemption } from '../domain/document.ts';
-import type { Determination } from '../domain/determination.ts';
+import type { Determination, DeterminationOutcome } from '../domain/determination.ts';
 import type { VersionEntry } from '../services/version-catalog.ts';
 import type { SearchRow } from '../store/search-store.ts';
 
@@ -50,8 +50,8 @@ export interface RuleSetModel {
 
 export interface ImpactItemModel {
   readonly determination: Determination;
-  readonly before: string;
-  readonly after: string;
+  readonly before: DeterminationOutcome;
+  readonly after: DeterminationOutcome;
   readonly reasons: Determination['reasons'];
 }
 

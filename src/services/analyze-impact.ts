@@ -1,4 +1,4 @@
-import type { Determination } from '../domain/determination.ts';
+import type { Determination, DeterminationOutcome } from '../domain/determination.ts';
 import { badInput, DomainError } from '../domain/errors.ts';
 import { decide } from '../rules/decide.ts';
 import type { Client } from '../store/database.ts';
@@ -11,8 +11,8 @@ const DECIDED = new Set(['APPROVED', 'DENIED', 'PENDED', 'INCOMPLETE', 'NOT_APPL
 
 export interface ImpactItem {
   readonly determination: Determination;
-  readonly before: string;
-  readonly after: string;
+  readonly before: DeterminationOutcome;
+  readonly after: DeterminationOutcome;
   readonly reasons: Determination['reasons'];
 }
 

@@ -86,6 +86,7 @@ async function saveVersionOnce(
       };
     }
     await tx.sourceDocument.create({ data: source });
+    // Rows with JSON columns are typed `unknown` in src/records (it must not import Prisma): cast here.
     await tx.guidelineVersion.create({ data: records.version as never });
     await tx.passage.createMany({ data: records.passages });
     await tx.diseaseSection.createMany({ data: records.diseaseSections as never });

@@ -1,4 +1,4 @@
-import type { DeterminationResolvers, ImpactAnalysisResolvers, ImpactItemResolvers, SearchHitResolvers, VersionComparisonResolvers } from '../generated/resolvers-types.ts';
+import type { DeterminationResolvers, ImpactAnalysisResolvers, SearchHitResolvers, VersionComparisonResolvers } from '../generated/resolvers-types.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { toGlobalId } from '../global-id.ts';
 import { countByKind } from '../../services/version-comparison.ts';
@@ -12,11 +12,6 @@ export const determinationResolvers: DeterminationResolvers = {
 
 export const impactAnalysisResolvers: ImpactAnalysisResolvers = {
   changed: (analysis) => analysis.items.length,
-};
-
-export const impactItemResolvers: ImpactItemResolvers = {
-  before: (item) => item.before as never,
-  after: (item) => item.after as never,
 };
 
 export const searchHitResolvers: SearchHitResolvers = {

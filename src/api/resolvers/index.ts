@@ -1,6 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { DateScalar, DateTimeScalar, JSONScalar, YearMonthScalar } from './scalars.ts';
-import { comparisonResolvers, determinationResolvers, impactAnalysisResolvers, impactItemResolvers, searchHitResolvers } from './determination.ts';
+import { comparisonResolvers, determinationResolvers, impactAnalysisResolvers, searchHitResolvers } from './determination.ts';
 import { guidelineResolvers } from './guideline.ts';
 import { mutationResolvers, queryResolvers } from './root.ts';
 import { continuationResolvers, criterionResolvers, diseaseSectionResolvers, ruleSetResolvers, sourceResolvers, versionResolvers } from './version.ts';
@@ -24,7 +24,6 @@ export const resolvers: Resolvers = {
   RuleSetInfo: ruleSetResolvers,
   Determination: determinationResolvers,
   ImpactAnalysis: impactAnalysisResolvers,
-  ImpactItem: impactItemResolvers,
   SearchHit: searchHitResolvers,
   VersionComparison: comparisonResolvers,
 };

@@ -1,4 +1,4 @@
-import type { Criterion, CriterionKind } from '../../domain/document.ts';
+import type { Criterion, CriterionKind, Diagnostic } from '../../domain/document.ts';
 import { allCriteria } from '../../domain/criteria.ts';
 import { dateOf } from '../../domain/calendar.ts';
 import { formatYearMonth } from '../../domain/document.ts';
@@ -55,7 +55,8 @@ export const versionResolvers: GuidelineVersionResolvers = {
   disclaimer: (version) => [...version.document.disclaimer],
   references: (version) => version.document.references.map((reference) => ({ ...reference })),
   source: (version) => version.source,
-  diagnostics: (version) => version.diagnostics as never,
+  // Stored as JSON: the parser's warnings, written from the Diagnostic type.
+  diagnostics: (version) => version.diagnostics as readonly Diagnostic[],
   decidable: (version) => version.compiledRuleSet !== null,
   ruleSet: (version) => (version.ruleSet ? { version } : null),
   requirements: (version) => (version.compiledRuleSet ? version.compiledRuleSet.facts.map(requirementOf) : []),
