@@ -24,6 +24,7 @@ const config: CodegenConfig = {
           ImpactItem: '../models.ts#ImpactItemModel',
           SourceDocument: '../models.ts#SourceModel',
           DiseaseSection: '../models.ts#DiseaseSectionModel',
+          Population: '../models.ts#PopulationModel',
           ContinuationExemption: '../models.ts#ContinuationModel',
           RuleSetInfo: '../models.ts#RuleSetModel',
         },

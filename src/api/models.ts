@@ -1,5 +1,5 @@
 import type { Change } from '../services/version-comparison.ts';
-import type { Criterion, DiseaseSection, ContinuationExemption } from '../domain/document.ts';
+import type { Criterion, DiseaseSection, ContinuationExemption, Population } from '../domain/document.ts';
 import type { Determination, DeterminationOutcome } from '../domain/determination.ts';
 import type { VersionEntry } from '../services/version-catalog.ts';
 import type { SearchRow } from '../store/search-store.ts';
@@ -19,6 +19,12 @@ export interface CriterionModel {
 
 export interface DiseaseSectionModel {
   readonly section: DiseaseSection;
+  readonly version: VersionEntry;
+}
+
+export interface PopulationModel {
+  readonly population: Population;
+  readonly sectionOrdinal: number;
   readonly version: VersionEntry;
 }
 

@@ -7,7 +7,8 @@ import { referenceIdentity } from '../domain/reference-identity.ts';
 export type ChangeKind =
   | 'METADATA_CHANGED' | 'CRITERION_ADDED' | 'CRITERION_REMOVED' | 'CRITERION_CHANGED' | 'LIMIT_TIGHTENED' | 'LIMIT_LOOSENED'
   | 'LINE_OF_BUSINESS_NOW_APPLICABLE' | 'LINE_OF_BUSINESS_NO_LONGER_APPLICABLE' | 'CODE_ADDED' | 'CODE_REMOVED' | 'CODE_CHANGED'
-  | 'REFERENCE_ADDED' | 'REFERENCE_REMOVED' | 'POLICY_HISTORY_ADDED' | 'DISEASE_SECTION_ADDED' | 'DISEASE_SECTION_REMOVED' | 'POPULATION_CHANGED';
+  | 'REFERENCE_ADDED' | 'REFERENCE_REMOVED' | 'POLICY_HISTORY_ADDED' | 'DISEASE_SECTION_ADDED' | 'DISEASE_SECTION_REMOVED' | 'POPULATION_CHANGED'
+  | 'POPULATION_ADDED' | 'POPULATION_REMOVED';
 
 export interface WordDiffPart {
   readonly op: 'KEPT' | 'ADDED' | 'REMOVED';
@@ -49,15 +50,37 @@ function flatten(criteria: readonly Criterion[]): Criterion[] {
 }
 
 function describeLimit(limit: QuantitativeLimit): string {
-  return `${limit.amount} ${[limit.unit, ...limit.per].join('/')}${limit.qualifier ? ` (${limit.qualifier})` : ''}`;
+  const cap = limit.cap ? ` up to ${limit.cap.amount} ${limit.cap.unit}` : '';
+  const interval = limit.interval ? ` every ${limit.interval.amount} ${limit.interval.unit}` : '';
+  const circumstance = [limit.qualifier, limit.condition].filter(Boolean).join('; ');
+  return `${limit.amount} ${[limit.unit, ...limit.per].join('/')}${cap}${interval}${circumstance ? ` (${circumstance})` : ''}`;
 }
 
-/** Limits are maximums: a smaller amount is tighter. Compared when kind, unit and basis agree. */
+/** The same limit in two versions: same kind, unit, basis and circumstance (amounts may differ). */
+function sameLimitSlot(a: QuantitativeLimit, b: QuantitativeLimit): boolean {
+  return a.kind === b.kind && a.unit === b.unit && a.per.join('/') === b.per.join('/') && a.alternative === b.alternative && a.qualifier === b.qualifier && a.condition === b.condition;
+}
+
+/**
+ * Limits are maximums: a smaller amount or cap is tighter, and so is a longer interval between doses.
+ * Returns -1 tighter, 1 looser, 0 the same; null when the parts move in opposite directions.
+ */
+function limitDirection(before: QuantitativeLimit, after: QuantitativeLimit): -1 | 0 | 1 | null {
+  const signs = [
+    Math.sign(after.amount - before.amount),
+    before.cap && after.cap && before.cap.unit === after.cap.unit ? Math.sign(after.cap.amount - before.cap.amount) : 0,
+    before.interval && after.interval && before.interval.unit === after.interval.unit ? Math.sign(before.interval.amount - after.interval.amount) : 0,
+  ].filter((sign) => sign !== 0);
+  if (signs.length === 0) return 0;
+  return signs.every((sign) => sign === signs[0]) ? (signs[0] as -1 | 1) : null;
+}
+
 function limitChanges(section: string, before: Criterion, after: Criterion): Change[] {
   return after.limits.flatMap((newLimit) => {
-    const old = before.limits.find((candidate) => candidate.kind === newLimit.kind && candidate.unit === newLimit.unit && candidate.per.join('/') === newLimit.per.join('/'));
-    if (!old || old.amount === newLimit.amount) return [];
-    const kind: ChangeKind = newLimit.amount < old.amount ? 'LIMIT_TIGHTENED' : 'LIMIT_LOOSENED';
+    const old = before.limits.find((candidate) => sameLimitSlot(candidate, newLimit));
+    const direction = old ? limitDirection(old, newLimit) : 0;
+    if (!old || direction === 0 || direction === null) return [];
+    const kind: ChangeKind = direction < 0 ? 'LIMIT_TIGHTENED' : 'LIMIT_LOOSENED';
     return [{
       kind, section, subject: after.key, before: describeLimit(old), after: describeLimit(newLimit), wordDiff: null,
       description: `${newLimit.kind === 'MAX_DOSE' ? 'dose' : 'duration'} limit ${kind === 'LIMIT_TIGHTENED' ? 'tightened' : 'loosened'} from ${describeLimit(old)} to ${describeLimit(newLimit)}`,
@@ -97,8 +120,27 @@ function compareCriteria(section: string, before: readonly Criterion[], after: r
   return changes;
 }
 
-function populationText(section: DiseaseSection): string {
-  return section.population ? section.population.text : '';
+function scenariosOf(section: DiseaseSection): Criterion[] {
+  return section.populations.flatMap((population) => population.scenarios);
+}
+
+/** Populations are matched by their place in the section (first, second, …): their text is what changes. */
+function comparePopulations(before: DiseaseSection, after: DiseaseSection): Change[] {
+  const changes: Change[] = [];
+  const count = Math.max(before.populations.length, after.populations.length);
+  for (let index = 0; index < count; index += 1) {
+    const old = before.populations[index];
+    const current = after.populations[index];
+    const subject = `${after.name} population ${index + 1}`;
+    if (old && current && old.text !== current.text) {
+      changes.push({ kind: 'POPULATION_CHANGED', section: 'INDICATIONS', subject, before: old.text, after: current.text, wordDiff: wordDiff(old.text, current.text), description: `population ${index + 1} of ${after.name} changed` });
+    } else if (!old && current) {
+      changes.push({ kind: 'POPULATION_ADDED', section: 'INDICATIONS', subject, before: null, after: current.text, wordDiff: null, description: `population added to ${after.name}` });
+    } else if (old && !current) {
+      changes.push({ kind: 'POPULATION_REMOVED', section: 'INDICATIONS', subject, before: old.text, after: null, wordDiff: null, description: `population removed from ${after.name}` });
+    }
+  }
+  return changes;
 }
 
 function compareIndications(before: GuidelineDocument, after: GuidelineDocument): Change[] {
@@ -107,18 +149,16 @@ function compareIndications(before: GuidelineDocument, after: GuidelineDocument)
     const old = before.indications.find((candidate) => candidate.name === section.name);
     if (!old) {
       changes.push({ kind: 'DISEASE_SECTION_ADDED', section: 'INDICATIONS', subject: section.name, before: null, after: section.heading, wordDiff: null, description: `indication ${section.heading} added` });
-      changes.push(...compareCriteria('INDICATIONS', [], section.scenarios));
+      changes.push(...compareCriteria('INDICATIONS', [], scenariosOf(section)));
       continue;
     }
-    if (populationText(old) !== populationText(section)) {
-      changes.push({ kind: 'POPULATION_CHANGED', section: 'INDICATIONS', subject: section.name, before: populationText(old), after: populationText(section), wordDiff: wordDiff(populationText(old), populationText(section)), description: `population of ${section.name} changed` });
-    }
-    changes.push(...compareCriteria('INDICATIONS', old.scenarios, section.scenarios));
+    changes.push(...comparePopulations(old, section));
+    changes.push(...compareCriteria('INDICATIONS', scenariosOf(old), scenariosOf(section)));
   }
   for (const old of before.indications) {
     if (!after.indications.some((candidate) => candidate.name === old.name)) {
       changes.push({ kind: 'DISEASE_SECTION_REMOVED', section: 'INDICATIONS', subject: old.name, before: old.heading, after: null, wordDiff: null, description: `indication ${old.heading} removed` });
-      changes.push(...compareCriteria('INDICATIONS', old.scenarios, []));
+      changes.push(...compareCriteria('INDICATIONS', scenariosOf(old), []));
     }
   }
   return changes;

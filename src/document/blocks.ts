@@ -2,17 +2,17 @@ import type { SourceSpan } from '../domain/document.ts';
 import type { DiagnosticCollector } from './diagnostics.ts';
 import { ParseCode } from './diagnostics.ts';
 import { inlineText, normalizeSpace } from './inline-html.ts';
-import type { SourceLine } from './source-lines.ts';
-import { isBlank } from './source-lines.ts';
+import type { LineToken } from './lexer.ts';
 
-/** A paragraph or a "-" bullet of the template, after wrapped lines are joined. */
+/** A paragraph or a bullet, after wrapped lines are joined. */
 export interface Block {
   readonly kind: 'paragraph' | 'bullet';
-  /** Bullet nesting: 0 for "- ", 1 for " - ", 2 for "  - ". Paragraphs are -1. */
-  readonly depth: number;
+  /** Indentation width of a bullet's line; nesting is read by comparing it with its neighbours'. */
+  readonly indent: number;
+  /** The bullet marker as written ('-', '•', 'o', …); null for paragraphs. */
+  readonly marker: string | null;
+  /** Plain text: inline HTML read, entities decoded, whitespace collapsed. */
   readonly text: string;
-  /** The raw source lines (one, or more when a sentence was wrapped). */
-  readonly raw: readonly string[];
   readonly span: SourceSpan;
 }
 
@@ -21,44 +21,56 @@ export interface BulletNode {
   readonly children: BulletNode[];
 }
 
-const BULLET = /^( *)- (.*)$/;
+export interface BlockOptions {
+  /**
+   * True when a line opens a new block of its section even right after text that does not end a
+   * sentence (a disease heading after a scenario without a final period). Default: never.
+   */
+  readonly startsBlock?: (text: string) => boolean;
+}
+
+/** A sentence ends in . : ; ! or ?, possibly followed by closing quotes or brackets. */
+export function endsSentence(text: string): boolean {
+  let end = text.length - 1;
+  while (end >= 0 && '"\'”’)]'.includes(text[end] ?? '')) end -= 1;
+  return end >= 0 && '.:;!?'.includes(text[end] ?? '');
+}
 
 /**
- * Groups lines into blocks. The converter sometimes breaks a sentence across a blank line; a line that
- * starts in lower case right after a block that does not end a sentence continues that block.
+ * Groups tokens into blocks, joining converter wraps the way a reader does: a text line continues
+ * the block above it when that block does not end a sentence, whether a blank line separates them or
+ * not and whatever the line's first character (lower case, capital or digit). After a finished
+ * sentence a text line is a block of its own, which the section grammar then places or refuses.
+ * Bullets always open a block.
  */
-export function toBlocks(lines: readonly SourceLine[], diagnostics: DiagnosticCollector): Block[] {
+export function toBlocks(tokens: readonly LineToken[], diagnostics: DiagnosticCollector, options: BlockOptions = {}): Block[] {
   const blocks: Block[] = [];
-  for (const line of lines) {
-    if (isBlank(line)) continue;
-    const bullet = BULLET.exec(line.text);
+  for (const token of tokens) {
+    if (token.kind === 'blank') continue;
+    const text = normalizeSpace(inlineText(token.content));
     const previous = blocks.at(-1);
-    if (!bullet && previous && continuesSentence(previous.text, line.text)) {
-      diagnostics.info(ParseCode.WrappedLine, line.number, `line ${line.number} continues the sentence of line ${previous.span.startLine}`);
-      blocks[blocks.length - 1] = {
-        ...previous,
-        text: `${previous.text} ${normalizeSpace(inlineText(line.text))}`,
-        raw: [...previous.raw, line.text],
-        span: { startLine: previous.span.startLine, endLine: line.number },
-      };
+    const opensBlock = options.startsBlock?.(text) ?? false;
+    if (token.kind === 'text' && previous && !opensBlock && !endsSentence(previous.text)) {
+      diagnostics.info(ParseCode.WrappedLine, token.line.number, `line ${token.line.number} continues the text of line ${previous.span.startLine}`);
+      blocks[blocks.length - 1] = { ...previous, text: `${previous.text} ${text}`.trim(), span: { startLine: previous.span.startLine, endLine: token.line.number } };
       continue;
     }
     blocks.push({
-      kind: bullet ? 'bullet' : 'paragraph',
-      depth: bullet ? (bullet[1] ?? '').length : -1,
-      text: normalizeSpace(inlineText(bullet ? (bullet[2] ?? '') : line.text)),
-      raw: [line.text],
-      span: { startLine: line.number, endLine: line.number },
+      kind: token.kind === 'bullet' ? 'bullet' : 'paragraph',
+      indent: token.indent,
+      marker: token.kind === 'bullet' ? token.marker : null,
+      text,
+      span: { startLine: token.line.number, endLine: token.line.number },
     });
   }
   return blocks;
 }
 
-function continuesSentence(previousText: string, lineText: string): boolean {
-  return /^[a-z]/.test(lineText.trimStart()) && !/[.:;!?]$/.test(previousText.trimEnd());
-}
-
-/** Nests bullets by depth; a paragraph ends the current list and is returned as a root of its own. */
+/**
+ * Nests bullets by indentation relative to their neighbours: deeper than the bullet above makes a
+ * child, otherwise the bullet is a sibling of the nearest shallower one. Which characters make the
+ * indentation (spaces, tabs, non-breaking spaces) does not matter. A paragraph ends the list.
+ */
 export function toBulletTree(blocks: readonly Block[]): BulletNode[] {
   const roots: BulletNode[] = [];
   const stack: BulletNode[] = [];
@@ -69,11 +81,16 @@ export function toBulletTree(blocks: readonly Block[]): BulletNode[] {
       stack.length = 0;
       continue;
     }
-    while (stack.length > 0 && (stack.at(-1)?.block.depth ?? -1) >= block.depth) stack.pop();
+    while (stack.length > 0 && (stack.at(-1)?.block.indent ?? -1) >= block.indent) stack.pop();
     const parent = stack.at(-1);
     if (parent) parent.children.push(node);
     else roots.push(node);
     stack.push(node);
   }
   return roots;
+}
+
+/** The block and all its descendants, in document order. */
+export function flattenNode(node: BulletNode): Block[] {
+  return [node.block, ...node.children.flatMap(flattenNode)];
 }

@@ -2,16 +2,15 @@ import type { Connective, Criterion, CriterionKind } from '../domain/document.ts
 import type { BulletNode } from './blocks.ts';
 import type { DiagnosticCollector } from './diagnostics.ts';
 import { ParseCode } from './diagnostics.ts';
-import { parseLimits } from './limits.ts';
+import { readLimits } from './limits.ts';
 import { stableKey } from './stable-key.ts';
-
-const TRAILING_CONNECTIVE = /\s+(AND|OR)\s*$/;
 
 /** Splits "… AND" into the criterion text and its connective to the next item. */
 export function splitConnective(text: string): { text: string; connective: Connective | null } {
-  const match = TRAILING_CONNECTIVE.exec(text);
-  if (!match) return { text, connective: null };
-  return { text: text.slice(0, match.index), connective: match[1] as Connective };
+  for (const connective of ['AND', 'OR'] as const) {
+    if (text.endsWith(` ${connective}`)) return { text: text.slice(0, -connective.length).trimEnd(), connective };
+  }
+  return { text, connective: null };
 }
 
 export interface CriterionContext {
@@ -19,6 +18,8 @@ export interface CriterionContext {
   /** Keys already given in this document: a repeated criterion gets a suffixed key and an info. */
   readonly usedKeys: Set<string>;
 }
+
+const LIMIT_KINDS = new Set<CriterionKind>(['EXCLUSION', 'EXCLUSION_DETAIL']);
 
 export function buildCriterion(
   node: BulletNode,
@@ -39,14 +40,9 @@ export function buildCriterion(
   context.usedKeys.add(key);
   const children = node.children.map((child, index) => buildCriterion(child, childKind, childKind, index + 1, key, context));
   const endLine = Math.max(node.block.span.endLine, ...children.map((child) => child.span.endLine));
-  return {
-    key,
-    kind,
-    ordinal,
-    text,
-    connective,
-    limits: kind === 'EXCLUSION' || kind === 'EXCLUSION_DETAIL' ? parseLimits(text) : [],
-    children,
-    span: { startLine: node.block.span.startLine, endLine },
-  };
+  const reading = LIMIT_KINDS.has(kind) ? readLimits(text) : { limits: [], problems: [] };
+  for (const problem of reading.problems) {
+    context.diagnostics.error(ParseCode.UnreadLimit, node.block.span.startLine, `line ${node.block.span.startLine}: ${problem}`);
+  }
+  return { key, kind, ordinal, text, connective, limits: reading.limits, children, span: { startLine: node.block.span.startLine, endLine } };
 }

@@ -29,6 +29,16 @@ export const ParseCode = {
   UnrecognizedLine: 'PARSE_UNRECOGNIZED_LINE',
   WrappedLine: 'PARSE_WRAPPED_LINE',
   DuplicateCriterion: 'PARSE_DUPLICATE_CRITERION',
+  LineTooLong: 'PARSE_LINE_TOO_LONG',
+  UnreadLimit: 'PARSE_UNREAD_LIMIT',
+  NoPopulation: 'PARSE_NO_POPULATION',
+  PopulationAsScenario: 'PARSE_POPULATION_AS_SCENARIO',
+  NoContraindications: 'PARSE_NO_CONTRAINDICATIONS',
+  EmptyWarningGroup: 'PARSE_EMPTY_WARNING_GROUP',
+  NoExclusions: 'PARSE_NO_EXCLUSIONS',
+  NoContinuationConditions: 'PARSE_NO_CONTINUATION_CONDITIONS',
+  NoReferences: 'PARSE_NO_REFERENCES',
+  MixedBulletMarkers: 'PARSE_MIXED_BULLET_MARKERS',
 } as const;
 
 export type ParseCode = (typeof ParseCode)[keyof typeof ParseCode];

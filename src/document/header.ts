@@ -1,57 +1,49 @@
-import type { GuidelineHeader, SourceSpan, TableOfContentsEntry, YearMonth } from '../domain/document.ts';
+import type { GuidelineHeader, TableOfContentsEntry, YearMonth } from '../domain/document.ts';
 import { parseYearMonth } from './dates.ts';
 import type { DiagnosticCollector } from './diagnostics.ts';
 import { ParseCode } from './diagnostics.ts';
 import { inlineText, normalizeSpace } from './inline-html.ts';
-import type { SourceLine } from './source-lines.ts';
-import { isBlank, spanOf } from './source-lines.ts';
+import type { LineToken } from './lexer.ts';
+import { splitCells } from './lexer.ts';
+import { spanOf } from './source-lines.ts';
 
-/** "Evolut Clinical Guideline 3258 for Blincyto™ (blinatumomab)". */
-const TITLE = /^(.+?) Clinical Guideline\b.*?\bfor (.+?)[™®]?\s*\(([^()]+)\)\s*$/;
-const DATE_CELLS = {
+const NUMBER_LABEL = /^guideline number\s*:/i;
+const DATE_LABELS = {
   originalDate: 'Original Date',
   lastRevisedDate: 'Last Revised Date',
   implementationDate: 'Implementation Date',
 } as const;
+type DateField = keyof typeof DATE_LABELS;
 
 export type PartialHeader = { -readonly [K in keyof GuidelineHeader]?: GuidelineHeader[K] };
 
-function cells(line: SourceLine): string[] {
-  return line.text.split('\t').map((cell) => normalizeSpace(inlineText(cell)));
+function plain(text: string): string {
+  return normalizeSpace(inlineText(text));
 }
 
 /** Reads the lines above the first section: title, guideline number, organization line and dates. */
-export function parseHeader(lines: readonly SourceLine[], diagnostics: DiagnosticCollector): { header: PartialHeader; unused: SourceLine[] } {
+export function parseHeader(tokens: readonly LineToken[], diagnostics: DiagnosticCollector): { header: PartialHeader; unused: LineToken[] } {
   const header: PartialHeader = {};
-  const unused: SourceLine[] = [];
-  const invalidDates = new Set<string>();
-  const content = lines.filter((line) => !isBlank(line));
-  const firstLine = content[0]?.number ?? 1;
-  for (const line of content) {
-    const lineCells = cells(line);
-    const first = lineCells[0] ?? '';
-    const numberMatch = /^Guideline Number:\s*(\S*)$/.exec(first);
-    if (header.title === undefined && !numberMatch && !first.includes('©') && !first.startsWith('Original Date')) {
-      readTitle(line, first, header, diagnostics);
-    } else if (numberMatch) {
-      header.guidelineNumber = numberMatch[1] ?? '';
-      header.numberLineCells = lineCells.slice(1).filter((cell) => cell !== '');
-      header.numberSpan = spanOf(line);
-    } else if (first.includes('©') || lineCells.some((cell) => cell.includes('©'))) {
-      const text = lineCells.filter((cell) => cell !== '').join(' ');
+  const unused: LineToken[] = [];
+  const invalidDates = new Set<DateField>();
+  const content = tokens.filter((token) => token.kind !== 'blank');
+  const firstLine = content[0]?.line.number ?? 1;
+  for (const token of content) {
+    const text = plain(token.line.text);
+    if (NUMBER_LABEL.test(text)) readNumberLine(token, header);
+    else if (text.includes('©')) {
       const at = text.indexOf('©');
       header.organizationNote = text.slice(0, at).trim();
       header.copyright = text.slice(at).trim();
-      header.organizationSpan = spanOf(line);
-    } else if (lineCells.some((cell) => Object.values(DATE_CELLS).some((label) => cell.startsWith(`${label}:`)))) {
-      readDates(line, lineCells, header, diagnostics).forEach((field) => invalidDates.add(field));
-    } else {
-      unused.push(line);
-    }
+      header.organizationSpan = spanOf(token.line);
+    } else if (Object.values(DATE_LABELS).some((label) => text.toLowerCase().includes(`${label.toLowerCase()}:`))) {
+      readDates(token, text, header, diagnostics).forEach((field) => invalidDates.add(field));
+    } else if (header.title === undefined && token.kind === 'text') readTitle(token, text, header, diagnostics);
+    else unused.push(token);
   }
   if (header.title === undefined) diagnostics.error(ParseCode.MissingTitle, firstLine, 'the document has no title line');
   if (!header.guidelineNumber) diagnostics.error(ParseCode.MissingGuidelineNumber, header.numberSpan?.startLine ?? firstLine, 'no "Guideline Number:" value');
-  for (const [field, label] of Object.entries(DATE_CELLS) as [keyof typeof DATE_CELLS, string][]) {
+  for (const [field, label] of Object.entries(DATE_LABELS) as [DateField, string][]) {
     if (header[field] === undefined && !invalidDates.has(field)) {
       diagnostics.error(ParseCode.MissingDate, header.datesSpan?.startLine ?? firstLine, `no ${label}`);
     }
@@ -59,49 +51,85 @@ export function parseHeader(lines: readonly SourceLine[], diagnostics: Diagnosti
   return { header, unused };
 }
 
-function readTitle(line: SourceLine, text: string, header: PartialHeader, diagnostics: DiagnosticCollector): void {
-  header.title = text;
-  header.titleSpan = spanOf(line);
-  const match = TITLE.exec(text);
-  if (!match) {
-    diagnostics.error(ParseCode.MalformedTitle, line.number, 'title is not "<Organization> Clinical Guideline … for <Brand> (<generic>)"');
-    return;
-  }
-  header.organization = (match[1] ?? '').trim();
-  header.brandName = (match[2] ?? '').replace(/[™®]/g, '').trim();
-  header.genericName = (match[3] ?? '').trim();
+/** "Guideline Number: Evolut_CG_3258<TAB><u>Applicable Codes</u>": the number, then other cells. */
+function readNumberLine(token: LineToken, header: PartialHeader): void {
+  const [first = '', ...others] = splitCells(token.line.text).map(plain);
+  const afterLabel = first.replace(NUMBER_LABEL, '').trim();
+  const [number = '', ...restOfCell] = afterLabel.split(' ');
+  header.guidelineNumber = number;
+  header.numberLineCells = [...(restOfCell.length > 0 ? [restOfCell.join(' ')] : []), ...others].filter((cell) => cell !== '');
+  header.numberSpan = spanOf(token.line);
 }
 
-/** Returns the fields whose value was present but not a date (already reported). */
-function readDates(line: SourceLine, lineCells: readonly string[], header: PartialHeader, diagnostics: DiagnosticCollector): string[] {
-  const invalid: string[] = [];
-  header.datesSpan = spanOf(line);
-  for (const [field, label] of Object.entries(DATE_CELLS) as [keyof typeof DATE_CELLS, string][]) {
-    const cell = lineCells.find((candidate) => candidate.startsWith(`${label}:`));
-    if (cell === undefined) continue;
-    const value: YearMonth | null = parseYearMonth(cell.slice(label.length + 1));
-    if (value) header[field] = value;
-    else {
-      diagnostics.error(ParseCode.InvalidDate, line.number, `${label} "${cell.slice(label.length + 1).trim()}" is not a month and year`);
-      invalid.push(field);
-    }
+function readTitle(token: LineToken, text: string, header: PartialHeader, diagnostics: DiagnosticCollector): void {
+  header.title = text;
+  header.titleSpan = spanOf(token.line);
+  const parts = titleParts(text);
+  if (!parts) {
+    diagnostics.error(ParseCode.MalformedTitle, token.line.number, 'title is not "<Organization> Clinical Guideline … for <Brand> (<generic>)"');
+    return;
   }
+  header.organization = parts.organization;
+  header.brandName = parts.brandName;
+  header.genericName = parts.genericName;
+}
+
+/**
+ * "Evolut Clinical Guideline 3258 for Blincyto™ (blinatumomab)" → organization, brand, generic.
+ * Read by locating its fixed words, not by a backtracking pattern: a hostile title costs linear time.
+ */
+export function titleParts(text: string): { organization: string; brandName: string; genericName: string } | null {
+  const marker = text.indexOf(' Clinical Guideline');
+  if (marker <= 0 || !text.endsWith(')')) return null;
+  const open = text.lastIndexOf('(');
+  const forAt = text.lastIndexOf(' for ', open);
+  if (open < 0 || forAt < marker || text.indexOf(')', open) !== text.length - 1) return null;
+  const genericName = text.slice(open + 1, -1).trim();
+  const brandName = text.slice(forAt + 5, open).replace(/[™®]/g, '').trim();
+  if (genericName === '' || brandName === '') return null;
+  return { organization: text.slice(0, marker).trim(), brandName, genericName };
+}
+
+/**
+ * "Original Date: March 2015<TAB>Last Revised Date: …": each value runs from its label to the next
+ * label, so any separator (tabs, spaces) reads the same. Returns the fields present but not a date.
+ */
+function readDates(token: LineToken, text: string, header: PartialHeader, diagnostics: DiagnosticCollector): DateField[] {
+  const invalid: DateField[] = [];
+  header.datesSpan = spanOf(token.line);
+  const lower = text.toLowerCase();
+  const found = (Object.entries(DATE_LABELS) as [DateField, string][])
+    .map(([field, label]) => ({ field, label, at: lower.indexOf(`${label.toLowerCase()}:`) }))
+    .filter((entry) => entry.at >= 0)
+    .sort((a, b) => a.at - b.at);
+  found.forEach((entry, index) => {
+    const end = found[index + 1]?.at ?? text.length;
+    const raw = text.slice(entry.at + entry.label.length + 1, end).trim();
+    const value: YearMonth | null = parseYearMonth(raw);
+    if (value) header[entry.field] = value;
+    else {
+      diagnostics.error(ParseCode.InvalidDate, token.line.number, `${entry.label} "${raw}" is not a month and year`);
+      invalid.push(entry.field);
+    }
+  });
   return invalid;
 }
 
-/** Table-of-contents lines are "TITLE<TAB>page". */
-export function parseTableOfContents(lines: readonly SourceLine[]): { entries: TableOfContentsEntry[]; unused: SourceLine[] } {
+/** Table-of-contents lines are "TITLE<TAB>page" (a tab or a run of spaces); the page may be missing. */
+export function parseTableOfContents(tokens: readonly LineToken[]): { entries: TableOfContentsEntry[]; unused: LineToken[] } {
   const entries: TableOfContentsEntry[] = [];
-  const unused: SourceLine[] = [];
-  for (const line of lines) {
-    if (isBlank(line)) continue;
-    const match = /^(.*?)\t+\s*(\d+)?\s*$/.exec(line.text);
-    if (!match) {
-      unused.push(line);
+  const unused: LineToken[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'blank') continue;
+    const cells = splitCells(token.line.text).map(plain);
+    const last = cells.at(-1) ?? '';
+    const hasPage = cells.length >= 2 && /^\d{1,4}$/.test(last);
+    const titleCells = hasPage ? cells.slice(0, -1) : cells;
+    if (titleCells.length !== 1 || token.kind === 'bullet') {
+      unused.push(token);
       continue;
     }
-    const span: SourceSpan = spanOf(line);
-    entries.push({ title: normalizeSpace(inlineText(match[1] ?? '')), page: match[2] ? Number(match[2]) : null, span });
+    entries.push({ title: titleCells[0] ?? '', page: hasPage ? Number(last) : null, span: spanOf(token.line) });
   }
   return { entries, unused };
 }

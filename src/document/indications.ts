@@ -1,103 +1,141 @@
-import type { ContinuationExemption, DiseaseSection, MinimumAge, Paragraph, Population, SourceSpan } from '../domain/document.ts';
-import type { BulletNode } from './blocks.ts';
+import type { ContinuationExemption, DiseaseSection, MinimumAge, Population, SourceSpan } from '../domain/document.ts';
+import type { Block, BulletNode } from './blocks.ts';
+import { flattenNode, toBlocks, toBulletTree } from './blocks.ts';
 import type { CriterionContext } from './criteria.ts';
 import { buildCriterion } from './criteria.ts';
 import { ParseCode } from './diagnostics.ts';
+import { inlineText, normalizeSpace } from './inline-html.ts';
+import type { LineToken } from './lexer.ts';
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
 };
-const MINIMUM_AGE = /\b(\d+|[a-z]+)\s+(day|week|month|year)s?(?:\s+of age)?\s+and older\b/i;
+const MINIMUM_AGE = /\b(\d+|[a-z]+) (day|week|month|year)s?(?: of age)? and older\b/i;
 const MARKER = /\b([A-Z][A-Za-z0-9]*(?:[-/][A-Z0-9]+)*)[- ](positive|negative)\b/g;
-/** "Acute Lymphoblastic Leukemia (ALL) (Both … subtypes)": trailing parentheticals. */
-const TRAILING_GROUP = /\s*\(([^()]*)\)\s*$/;
+/** Small words a Title Case heading leaves in lower case. */
+const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'with', 'without', 'and/or']);
 
 export interface IndicationsResult {
   readonly continuation: ContinuationExemption | null;
   readonly sections: DiseaseSection[];
-  readonly unused: Paragraph[];
+}
+
+/** "Acute Lymphoblastic Leukemia (ALL) (Both … subtypes)" → name and its trailing parentheticals. */
+export function splitHeading(heading: string): { name: string; groups: string[] } {
+  let name = heading.trim();
+  const groups: string[] = [];
+  while (name.endsWith(')')) {
+    const open = name.lastIndexOf('(');
+    if (open < 0 || name.slice(open + 1, -1).includes(')')) break;
+    groups.unshift(name.slice(open + 1, -1));
+    name = name.slice(0, open).trimEnd();
+  }
+  return { name, groups };
+}
+
+/** A disease heading is a Title Case name (its parentheticals aside) that does not end a sentence. */
+export function looksLikeDiseaseHeading(text: string): boolean {
+  if (/[.:;,!?]$/.test(text) || text.length > 200) return false;
+  const { name } = splitHeading(text);
+  const words = name.split(' ').filter((word) => word !== '');
+  if (words.length === 0) return false;
+  return words.every((word, index) => /^[A-Z0-9(“"]/.test(word) || (index > 0 && SMALL_WORDS.has(word.toLowerCase())));
+}
+
+/** A population line: "<drug> may be used in … members …". Never a scenario. */
+export function readsAsPopulation(text: string): boolean {
+  return /\bmay be used\b/i.test(text) && /\b(?:members?|patients?)\b/i.test(text);
+}
+
+function headingKey(text: string): string {
+  return normalizeSpace(inlineText(text)).toLowerCase();
 }
 
 /**
- * The INDICATIONS section: an optional continuation-of-therapy exemption (a paragraph ending in
- * "provided" and its conditions), then disease sections, each a heading paragraph, one population
- * bullet, and its scenarios as sub-bullets.
+ * The INDICATIONS section: an optional continuation-of-therapy exemption (a paragraph starting
+ * "Continuation requests" and its conditions), then disease sections: a heading paragraph, then one
+ * or more population bullets, each with its scenarios as sub-bullets. Anything else is an error.
  */
-export function parseIndications(roots: readonly BulletNode[], context: CriterionContext): IndicationsResult {
+export function parseIndications(tokens: readonly LineToken[], tableOfContents: readonly string[], context: CriterionContext): IndicationsResult {
+  const { diagnostics } = context;
+  const listed = new Set(tableOfContents.map(headingKey));
+  const blocks = toBlocks(tokens, diagnostics, { startsBlock: (text) => listed.has(headingKey(text)) || looksLikeDiseaseHeading(text) });
+  const roots = toBulletTree(blocks);
   let continuation: ContinuationExemption | null = null;
   const sections: DiseaseSection[] = [];
-  const unused: Paragraph[] = [];
   let index = 0;
   while (index < roots.length) {
     const node = roots[index] as BulletNode;
     index += 1;
     if (node.block.kind !== 'paragraph') {
-      unused.push(...flatten(node));
+      for (const block of flattenNode(node)) {
+        diagnostics.error(ParseCode.UnrecognizedLine, block.span.startLine, `bullet at line ${block.span.startLine} in INDICATIONS is not under a disease heading: "${block.text.slice(0, 80)}"`);
+      }
       continue;
     }
     const bullets: BulletNode[] = [];
     while (index < roots.length && roots[index]?.block.kind === 'bullet') bullets.push(roots[index++] as BulletNode);
-    if (continuation === null && sections.length === 0 && /^Continuation requests\b/i.test(node.block.text)) {
+    if (continuation === null && sections.length === 0 && /^continuation requests\b/i.test(node.block.text)) {
+      if (bullets.length === 0) diagnostics.error(ParseCode.NoContinuationConditions, node.block.span.startLine, 'the continuation exemption lists no conditions');
       const conditions = bullets.map((bullet, i) => buildCriterion(bullet, 'CONTINUATION_CONDITION', 'CONTINUATION_CONDITION', i + 1, '', context));
-      continuation = { preamble: node.block.text, conditions, span: spanOver(node, bullets) };
+      continuation = { preamble: node.block.text, conditions, span: spanOver(node.block, bullets) };
       continue;
     }
-    sections.push(diseaseSection(sections.length + 1, node, bullets, context));
+    sections.push(diseaseSection(sections.length + 1, node.block, bullets, context));
   }
-  return { continuation, sections, unused };
+  return { continuation, sections };
 }
 
-function diseaseSection(ordinal: number, heading: BulletNode, bullets: readonly BulletNode[], context: CriterionContext): DiseaseSection {
-  let name = heading.block.text;
-  const groups: string[] = [];
-  for (let match = TRAILING_GROUP.exec(name); match; match = TRAILING_GROUP.exec(name)) {
-    groups.unshift(match[1] ?? '');
-    name = name.slice(0, match.index);
-  }
-  const abbreviation = groups.find((group) => /^[A-Z0-9-]{2,10}$/.test(group)) ?? null;
+function diseaseSection(ordinal: number, heading: Block, bullets: readonly BulletNode[], context: CriterionContext): DiseaseSection {
+  const { name, groups } = splitHeading(heading.text);
+  const abbreviation = groups.find((group) => /^[A-Za-z0-9-]{2,10}$/.test(group) && /[A-Z]{2}/.test(group)) ?? null;
   const qualifier = groups.filter((group) => group !== abbreviation).join('; ') || null;
-  const [populationNode, ...others] = bullets;
-  const population = populationNode && isPopulation(populationNode) ? parsePopulation(populationNode) : null;
-  const scenarioNodes = population && populationNode ? [...populationNode.children, ...others] : [...bullets];
-  if (scenarioNodes.length === 0) {
-    context.diagnostics.error(ParseCode.NoScenarios, heading.block.span.startLine, `indication "${heading.block.text}" has no scenarios`);
+  if (bullets.length === 0) {
+    context.diagnostics.error(ParseCode.NoScenarios, heading.span.startLine, `indication "${heading.text}" has no population line and no scenarios`);
   }
-  const scenarios = scenarioNodes.map((node, i) => buildCriterion(node, 'INDICATION_SCENARIO', 'INDICATION_SCENARIO', i + 1, name, context));
-  return {
-    ordinal,
-    heading: heading.block.text,
-    name: name.trim(),
-    abbreviation,
-    qualifier,
-    population,
-    scenarios,
-    span: spanOver(heading, bullets),
-  };
+  const populations: Population[] = [];
+  for (const bullet of bullets) {
+    if (!readsAsPopulation(bullet.block.text)) {
+      context.diagnostics.error(
+        ParseCode.NoPopulation,
+        bullet.block.span.startLine,
+        `line ${bullet.block.span.startLine} under "${heading.text}" is not a population line ("… may be used in … members …"): "${bullet.block.text.slice(0, 80)}"`,
+      );
+      continue;
+    }
+    for (const child of bullet.children) {
+      if (readsAsPopulation(child.block.text)) {
+        context.diagnostics.error(ParseCode.PopulationAsScenario, child.block.span.startLine, `line ${child.block.span.startLine} reads as a population line but is indented as a scenario`);
+      }
+    }
+    if (bullet.children.length === 0) {
+      context.diagnostics.error(ParseCode.NoScenarios, bullet.block.span.startLine, `the population at line ${bullet.block.span.startLine} of "${heading.text}" has no scenarios`);
+    }
+    const scenarios = bullet.children.map((child, i) => buildCriterion(child, 'INDICATION_SCENARIO', 'INDICATION_SCENARIO', i + 1, name, context));
+    populations.push(parsePopulation(populations.length + 1, bullet.block, scenarios));
+  }
+  return { ordinal, heading: heading.text, name, abbreviation, qualifier, populations, span: spanOver(heading, bullets) };
 }
 
-function isPopulation(node: BulletNode): boolean {
-  return node.children.length > 0 || /\bmay be used\b|\bmembers?\b|\bpatients?\b/i.test(node.block.text);
-}
-
-export function parsePopulation(node: BulletNode): Population {
-  const text = node.block.text;
+export function parsePopulation(ordinal: number, block: Block, scenarios: Population['scenarios']): Population {
+  const { text } = block;
   const groups: ('adult' | 'pediatric')[] = [];
   if (/\badults?\b/i.test(text)) groups.push('adult');
   if (/\bpediatric\b|\bchildren\b/i.test(text)) groups.push('pediatric');
   const markers = [...text.matchAll(MARKER)].map((match) => match[0]);
-  const condition = /\bwith (.+?)(?:\s+in the following scenarios)?:?$/i.exec(text)?.[1];
-  const conditionWithoutMarkers = condition
-    ? markers.reduce((rest, marker) => rest.replace(marker, ''), condition).replace(/\s+/g, ' ').trim()
-    : null;
-  return {
-    text,
-    groups,
-    minimumAge: minimumAge(text),
-    markers,
-    condition: conditionWithoutMarkers || null,
-    span: node.block.span,
-  };
+  return { ordinal, text, groups, minimumAge: minimumAge(text), markers, condition: conditionOf(text, markers), scenarios, span: block.span };
+}
+
+/** "… with CD19-positive B-cell ALL in the following scenarios:" → "B-cell ALL" (markers are kept apart). */
+function conditionOf(text: string, markers: readonly string[]): string | null {
+  const at = text.indexOf(' with ');
+  if (at < 0) return null;
+  let condition = text.slice(at + 6).replace(/:$/, '');
+  const suffix = ' in the following scenarios';
+  if (condition.toLowerCase().endsWith(suffix)) condition = condition.slice(0, -suffix.length);
+  const withoutMarkers = markers.reduce((rest, marker) => rest.replace(marker, ''), condition).replace(/\s+/g, ' ').trim();
+  return withoutMarkers || null;
 }
 
 function minimumAge(text: string): MinimumAge | null {
@@ -109,11 +147,7 @@ function minimumAge(text: string): MinimumAge | null {
   return { value, unit: (match[2] ?? '').toLowerCase() as MinimumAge['unit'], text: match[0] };
 }
 
-function spanOver(first: BulletNode, rest: readonly BulletNode[]): SourceSpan {
-  const all = [first, ...rest].flatMap(flatten);
-  return { startLine: first.block.span.startLine, endLine: Math.max(...all.map((p) => p.span.endLine)) };
-}
-
-export function flatten(node: BulletNode): Paragraph[] {
-  return [{ text: node.block.text, span: node.block.span }, ...node.children.flatMap(flatten)];
+function spanOver(first: Block, rest: readonly BulletNode[]): SourceSpan {
+  const all = rest.flatMap(flattenNode);
+  return { startLine: first.span.startLine, endLine: Math.max(first.span.endLine, ...all.map((block) => block.span.endLine)) };
 }

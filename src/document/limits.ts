@@ -1,59 +1,267 @@
-import type { QuantitativeLimit } from '../domain/document.ts';
-
-const NUMBER = String.raw`(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)`;
-const DOSE_UNIT = String.raw`(mcg|micrograms?|mg|milligrams?|g|grams?|mL|units?)`;
-const PER = String.raw`(?:\s*\/\s*(day|dose|week|m2|m²|kg|cycle))?(?:\s*\/\s*(day|dose|week|m2|m²|kg|cycle))?(?:\s+per\s+(day|dose|week|cycle|infusion))?`;
-/** "dose limit of <drug> 28 mcg/day", "dose limit of 500 mg/m2", "0.8 mg/m² per dose". */
-const DOSE_LIMIT = new RegExp(String.raw`dose limit of\b.*?\b${NUMBER}\s*${DOSE_UNIT}\b${PER}`, 'i');
-/** "maximum duration limit of 4 cycles when used as induction and/or consolidation therapy". */
-const DURATION_LIMIT = new RegExp(
-  String.raw`(?:maximum )?duration (?:limit )?of ${NUMBER}\s+(cycles?|months?|weeks?|days?|doses?)(?:\s+when used as ([^.]+?))?\.?$`,
-  'i',
-);
+import type { LimitKind, QuantitativeLimit, Quantity } from '../domain/document.ts';
+import type { LimitToken } from './limit-tokens.ts';
+import { limitTokens } from './limit-tokens.ts';
 
 const UNIT_NAMES: Readonly<Record<string, string>> = {
-  mcg: 'mcg', microgram: 'mcg', micrograms: 'mcg',
+  mcg: 'mcg', microgram: 'mcg', micrograms: 'mcg', µg: 'mcg', μg: 'mcg',
   mg: 'mg', milligram: 'mg', milligrams: 'mg',
   g: 'g', gram: 'g', grams: 'g',
-  ml: 'mL', unit: 'unit', units: 'unit',
-  cycle: 'cycle', cycles: 'cycle', month: 'month', months: 'month', week: 'week', weeks: 'week',
-  day: 'day', days: 'day', dose: 'dose', doses: 'dose',
+  ml: 'mL', milliliter: 'mL', milliliters: 'mL',
+  unit: 'unit', units: 'unit',
+};
+const PER_NAMES: Readonly<Record<string, string>> = {
+  day: 'day', dose: 'dose', week: 'week', cycle: 'cycle', infusion: 'infusion', m2: 'm2', 'm²': 'm2', kg: 'kg',
+};
+const DURATION_NAMES: Readonly<Record<string, string>> = {
+  cycle: 'cycle', cycles: 'cycle', dose: 'dose', doses: 'dose', week: 'week', weeks: 'week', month: 'month', months: 'month',
+  day: 'day', days: 'day', year: 'year', years: 'year', infusion: 'infusion', infusions: 'infusion',
 };
 
+/** Normalized name of a dose or duration unit, or the word itself when it is not one. */
 export function normalizeUnit(unit: string): string {
-  return UNIT_NAMES[unit.toLowerCase()] ?? unit;
+  const lower = unit.toLowerCase();
+  return UNIT_NAMES[lower] ?? DURATION_NAMES[lower] ?? unit;
 }
 
-function normalizePer(per: string): string {
-  return per === 'm²' ? 'm2' : per.toLowerCase();
+export function isDoseUnit(word: string): boolean {
+  return word in UNIT_NAMES;
 }
 
-/** Recognizes dose and duration limits in a criterion's text; anything else stays text. */
-export function parseLimits(text: string): QuantitativeLimit[] {
+/** Words that make a criterion a dose or duration limit: its quantities must then all be read. */
+const LIMIT_WORDING = /\b(?:dose limit|duration limit|dosing exceeds|treatment exceeds|dose exceeds|maximum dose|maximum duration)\b/i;
+
+export function isLimitCriterion(text: string): boolean {
+  return LIMIT_WORDING.test(text);
+}
+
+export interface LimitReading {
+  readonly limits: QuantitativeLimit[];
+  /** Why the text could not be read completely, naming the words left over; empty when it was. */
+  readonly problems: string[];
+}
+
+/**
+ * Reads a dose or duration limit sentence completely:
+ *   … dose limit of <drug> N unit[/per…] [per P] [up to a maximum of N unit] [every N unit] [when …|for …] [, or <another>].
+ *   … duration limit of N unit [when used as X therapy] [when …|for …] [, or N unit …].
+ * Every number followed by a unit must land in a field, and nothing may follow the limit unread;
+ * otherwise the reading fails with the leftover words named.
+ */
+export function readLimits(text: string): LimitReading {
+  if (!isLimitCriterion(text)) return { limits: [], problems: [] };
+  const tokens = limitTokens(text);
+  const kindAt = findLimitOf(tokens);
+  if (!kindAt) return { limits: [], problems: [`no "dose limit of" or "duration limit of" before the quantity in "${text}"`] };
+  const reader = new LimitReader(text, tokens, kindAt.index, kindAt.kind);
+  const problems: string[] = [];
   const limits: QuantitativeLimit[] = [];
-  const dose = DOSE_LIMIT.exec(text);
-  if (dose) {
-    const sourceText = dose[0].slice(dose[0].search(/\d/));
-    limits.push({
-      kind: 'MAX_DOSE',
-      amount: Number((dose[1] ?? '').replaceAll(',', '')),
-      unit: normalizeUnit(dose[2] ?? ''),
-      per: [dose[3], dose[4], dose[5]].filter((part): part is string => part !== undefined).map(normalizePer),
-      qualifier: null,
-      sourceText,
-    });
+  const first = reader.readLimit(false, problems);
+  if (first) limits.push(first);
+  while (first && reader.atAlternative()) {
+    const next = reader.readLimit(true, problems);
+    if (!next) break;
+    limits.push(next);
   }
-  const duration = DURATION_LIMIT.exec(text);
-  if (duration) {
-    const qualifier = duration[3]?.replace(/\s+therapy$/i, '').trim() ?? null;
-    limits.push({
-      kind: 'MAX_DURATION',
-      amount: Number((duration[1] ?? '').replaceAll(',', '')),
-      unit: normalizeUnit(duration[2] ?? ''),
-      per: [],
-      qualifier: qualifier === '' ? null : qualifier,
-      sourceText: duration[0].replace(/\.$/, ''),
-    });
+  problems.push(...reader.leftovers());
+  // A quantity before "limit of" ("Dosing exceeds 28 mcg/day …") would escape the structure too.
+  for (const quantity of quantitiesIn(tokens.slice(0, kindAt.index))) problems.push(`quantity "${text.slice(quantity.start, quantity.end)}" was not read into the limit`);
+  return problems.length > 0 ? { limits: [], problems } : { limits, problems };
+}
+
+function findLimitOf(tokens: readonly LimitToken[]): { index: number; kind: LimitKind } | null {
+  for (let i = 1; i + 1 < tokens.length; i += 1) {
+    if (tokens[i]?.value !== 'limit' || tokens[i + 1]?.value !== 'of') continue;
+    const before = tokens[i - 1]?.value;
+    if (before === 'dose') return { index: i + 2, kind: 'MAX_DOSE' };
+    if (before === 'duration') return { index: i + 2, kind: 'MAX_DURATION' };
   }
-  return limits;
+  return null;
+}
+
+function quantitiesIn(tokens: readonly LimitToken[]): { start: number; end: number }[] {
+  const found: { start: number; end: number }[] = [];
+  tokens.forEach((token, index) => {
+    const next = tokens[index + 1];
+    if (token.kind === 'number' && next?.kind === 'word' && (isDoseUnit(next.value) || next.value in DURATION_NAMES || next.value in PER_NAMES)) {
+      found.push({ start: token.start, end: next.end });
+    }
+  });
+  return found;
+}
+
+class LimitReader {
+  #position: number;
+  readonly #consumed: boolean[];
+
+  constructor(
+    readonly text: string,
+    readonly tokens: readonly LimitToken[],
+    start: number,
+    readonly kind: LimitKind,
+  ) {
+    this.#position = start;
+    this.#consumed = tokens.map((_, index) => index < start);
+  }
+
+  #peek(offset = 0): LimitToken | undefined {
+    return this.tokens[this.#position + offset];
+  }
+
+  #isWord(offset: number, ...words: string[]): boolean {
+    const token = this.#peek(offset);
+    return token?.kind === 'word' && words.includes(token.value);
+  }
+
+  #isMark(offset: number, mark: string): boolean {
+    const token = this.#peek(offset);
+    return token?.kind === 'mark' && token.value === mark;
+  }
+
+  #take(count = 1): void {
+    for (let i = 0; i < count; i += 1) this.#consumed[this.#position + i] = true;
+    this.#position += count;
+  }
+
+  /** The amount of the limit: a dose limit names the drug first, so words before the number are skipped. */
+  #seekAmount(units: Readonly<Record<string, string>>): boolean {
+    for (let index = this.#position; index + 1 < this.tokens.length; index += 1) {
+      const token = this.tokens[index];
+      const next = this.tokens[index + 1];
+      if (token?.kind === 'number' && next?.kind === 'word' && next.value in units) {
+        for (let skipped = this.#position; skipped < index; skipped += 1) this.#consumed[skipped] = true;
+        this.#position = index;
+        return true;
+      }
+      // The drug name cannot hold a quantity of another unit class: stop and report it as unread.
+      if (token?.kind === 'number' && next?.kind === 'word' && quantitiesIn([token, next]).length > 0) return false;
+      if (token?.kind === 'mark' && token.value === '.' && index === this.tokens.length - 1) return false;
+    }
+    return false;
+  }
+
+  readLimit(alternative: boolean, problems: string[]): QuantitativeLimit | null {
+    const units = this.kind === 'MAX_DOSE' ? UNIT_NAMES : DURATION_NAMES;
+    const startToken = this.#peek();
+    if (!(alternative ? this.#quantityHere(units) : this.#seekAmount(units))) {
+      problems.push(`no ${this.kind === 'MAX_DOSE' ? 'dose' : 'duration'} amount with a unit after "limit of" in "${this.text}"`);
+      return null;
+    }
+    const begin = alternative && startToken ? this.#peek()?.start ?? startToken.start : this.#peek()?.start ?? 0;
+    const amount = this.#peek() as LimitToken & { kind: 'number' };
+    const unitWord = String(this.#peek(1)?.value ?? '');
+    this.#take(2);
+    const per: string[] = [];
+    while (this.#isMark(0, '/') && this.#peek(1)?.kind === 'word' && (this.#peek(1)?.value ?? '') in PER_NAMES) {
+      per.push(PER_NAMES[this.#peek(1)?.value ?? ''] ?? '');
+      this.#take(2);
+    }
+    let cap: Quantity | null = null;
+    let interval: Quantity | null = null;
+    let qualifier: string | null = null;
+    let condition: string | null = null;
+    let end = this.#peek(-1)?.end ?? begin;
+    for (;;) {
+      if (this.#isWord(0, 'per') && (this.#peek(1)?.value ?? '') in PER_NAMES) {
+        per.push(PER_NAMES[this.#peek(1)?.value ?? ''] ?? '');
+        this.#take(2);
+      } else if (this.kind === 'MAX_DOSE' && cap === null && this.#isWord(0, 'up') && this.#isWord(1, 'to') && this.#isWord(2, 'a') && this.#isWord(3, 'maximum') && this.#isWord(4, 'of') && this.#quantityAt(5, UNIT_NAMES)) {
+        this.#take(5);
+        cap = { amount: (this.#peek() as LimitToken & { kind: 'number' }).value, unit: UNIT_NAMES[this.#peek(1)?.value ?? ''] ?? '' };
+        this.#take(2);
+      } else if (this.kind === 'MAX_DOSE' && interval === null && this.#isWord(0, 'every') && this.#quantityAt(1, DURATION_NAMES)) {
+        this.#take(1);
+        interval = { amount: (this.#peek() as LimitToken & { kind: 'number' }).value, unit: DURATION_NAMES[this.#peek(1)?.value ?? ''] ?? '' };
+        this.#take(2);
+      } else if (this.kind === 'MAX_DOSE' && interval === null && this.#isWord(0, 'every') && (this.#peek(1)?.value ?? '') in DURATION_NAMES) {
+        this.#take(1);
+        interval = { amount: 1, unit: DURATION_NAMES[this.#peek()?.value ?? ''] ?? '' };
+        this.#take(1);
+      } else if (qualifier === null && condition === null && this.#isWord(0, 'when') && this.#isWord(1, 'used') && this.#isWord(2, 'as')) {
+        const phase = this.#clauseUntilEnd(3);
+        qualifier = phase.replace(/\s+therapy$/i, '').trim() || null;
+      } else if (condition === null && this.#isWord(0, 'when', 'for', 'in')) {
+        condition = this.#clauseUntilEnd(0) || null;
+      } else break;
+      end = this.#peek(-1)?.end ?? end;
+    }
+    return {
+      kind: this.kind,
+      amount: amount.value,
+      unit: units[unitWord] ?? unitWord,
+      per,
+      cap,
+      interval,
+      qualifier,
+      condition,
+      alternative,
+      sourceText: this.text.slice(begin, end).trim(),
+    };
+  }
+
+  #quantityAt(offset: number, units: Readonly<Record<string, string>>): boolean {
+    const token = this.#peek(offset);
+    const next = this.#peek(offset + 1);
+    return token?.kind === 'number' && next?.kind === 'word' && next.value in units && !(this.#peek(offset + 2)?.kind === 'mark' && this.#peek(offset + 2)?.value === '/');
+  }
+
+  #quantityHere(units: Readonly<Record<string, string>>): boolean {
+    const token = this.#peek();
+    const next = this.#peek(1);
+    return token?.kind === 'number' && next?.kind === 'word' && next.value in units;
+  }
+
+  /** ", or N unit": the second part of a two-part limit. */
+  atAlternative(): boolean {
+    if (!(this.#isMark(0, ',') && this.#isWord(1, 'or'))) return false;
+    const units = this.kind === 'MAX_DOSE' ? UNIT_NAMES : DURATION_NAMES;
+    if (!this.#quantityAt(2, units) && !this.#quantityHereAt(2, units)) return false;
+    this.#take(2);
+    return true;
+  }
+
+  #quantityHereAt(offset: number, units: Readonly<Record<string, string>>): boolean {
+    const token = this.#peek(offset);
+    const next = this.#peek(offset + 1);
+    return token?.kind === 'number' && next?.kind === 'word' && next.value in units;
+  }
+
+  /**
+   * The words of a clause from `offset` to the end of the sentence, or to ", or N unit" where a second
+   * limit begins. A quantity inside the clause stops it, so that quantity is reported as unread.
+   */
+  #clauseUntilEnd(offset: number): string {
+    const startIndex = this.#position + offset;
+    let index = startIndex;
+    const units = this.kind === 'MAX_DOSE' ? UNIT_NAMES : DURATION_NAMES;
+    while (index < this.tokens.length) {
+      const token = this.tokens[index];
+      if (token?.kind === 'mark' && token.value === '.' && index === this.tokens.length - 1) break;
+      if (token?.kind === 'mark' && token.value === ',' && this.tokens[index + 1]?.value === 'or') {
+        const amount = this.tokens[index + 2];
+        const unit = this.tokens[index + 3];
+        if (amount?.kind === 'number' && unit?.kind === 'word' && unit.value in units) break;
+      }
+      if (token?.kind === 'number' && quantitiesIn(this.tokens.slice(index, index + 2)).length > 0) break;
+      index += 1;
+    }
+    const first = this.tokens[startIndex];
+    const last = this.tokens[index - 1];
+    const words = first && last && index > startIndex ? this.text.slice(first.start, last.end).trim() : '';
+    for (let i = this.#position; i < index; i += 1) this.#consumed[i] = true;
+    this.#position = index;
+    return words;
+  }
+
+  /** What is left unread, quoted; the sentence's final period is expected and not a leftover. */
+  leftovers(): string[] {
+    const last = this.tokens.length - 1;
+    if (this.tokens[last]?.kind === 'mark' && this.tokens[last]?.value === '.') this.#consumed[last] = true;
+    const first = this.#consumed.indexOf(false);
+    if (first < 0) return [];
+    const unreadTokens = this.tokens.filter((_, index) => !this.#consumed[index]);
+    const quantities = quantitiesIn(unreadTokens);
+    if (quantities.length > 0) return quantities.map((quantity) => `quantity "${this.text.slice(quantity.start, quantity.end)}" was not read into the limit`);
+    const from = this.tokens[first]?.start ?? 0;
+    return [`words after the limit were not read: "${this.text.slice(from).trim()}"`];
+  }
 }

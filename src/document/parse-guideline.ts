@@ -1,32 +1,41 @@
-import type { GuidelineDocument, GuidelineHeader, Paragraph, ParseResult } from '../domain/document.ts';
+import type { Approval, GuidelineDocument, GuidelineHeader, Paragraph, ParseResult } from '../domain/document.ts';
+import type { Block } from './blocks.ts';
 import { toBlocks } from './blocks.ts';
-import {
-  blocksToParagraphs, bulletTree, parseApproval, parseCodes, parseExclusions, parseLinesOfBusiness, parsePolicyHistory,
-  parseReferences, parseStatement, parseWarningGroups,
-} from './body-sections.ts';
+import { parseCodes, parseLinesOfBusiness } from './coding.ts';
 import type { CriterionContext } from './criteria.ts';
 import { compareYearMonth } from './dates.ts';
 import { DiagnosticCollector, ParseCode } from './diagnostics.ts';
-import { checkOrganizationNames } from './organization-names.ts';
 import { parseHeader, parseTableOfContents } from './header.ts';
 import { parseIndications } from './indications.ts';
-import { normalizeSpace, inlineText } from './inline-html.ts';
+import { inlineText, normalizeSpace } from './inline-html.ts';
+import type { LineToken } from './lexer.ts';
+import { lexLines } from './lexer.ts';
+import { checkOrganizationNames } from './organization-names.ts';
+import { parsePolicyHistory } from './policy-history.ts';
+import { parseReferences } from './references.ts';
 import type { SectionTitle, Segmented } from './sections.ts';
-import { segment } from './sections.ts';
-import type { SourceLine } from './source-lines.ts';
-import { isBlank, spanOf, splitLines } from './source-lines.ts';
+import { SECTION_TITLES, segment } from './sections.ts';
+import { splitLines } from './source-lines.ts';
+import { parseStatement } from './statement.ts';
+import { parseExclusions, parseWarningGroups } from './warning-groups.ts';
 
 /**
  * Every section of the template is required: a document missing one is most likely truncated or
  * mangled, and a published version must be whole. Only the table of contents is optional.
  */
-const REQUIRED_SECTIONS: readonly SectionTitle[] = [
-  'STATEMENT', 'INDICATIONS', 'CONTRAINDICATIONS/WARNINGS', 'EXCLUSION CRITERIA', 'CODING AND STANDARDS', 'POLICY HISTORY', 'LEGAL AND COMPLIANCE', 'REFERENCES',
-];
+const REQUIRED_SECTIONS: readonly SectionTitle[] = SECTION_TITLES.filter((title) => title !== 'TABLE OF CONTENTS');
+
+/**
+ * The longest line the template has is a disclaimer paragraph of about 1,400 characters. A line far
+ * longer is not a guideline, and refusing it up front keeps every later step's cost bounded.
+ */
+export const MAX_LINE_LENGTH = 20_000;
 
 /**
  * Parses one guideline document of the Evolut/Evolent template. Pure: text in, typed tree and
- * diagnostics out. The document is null when any error-level diagnostic was raised.
+ * diagnostics out. Two stages: a lexer turns every line into a token whatever its layout, then a
+ * grammar per section places every token or reports an error for it. The document is null when any
+ * error was raised: a document is read completely or refused.
  */
 export function parseGuideline(text: string): ParseResult {
   const diagnostics = new DiagnosticCollector();
@@ -34,13 +43,19 @@ export function parseGuideline(text: string): ParseResult {
     diagnostics.error(ParseCode.EmptyDocument, 1, 'the document is empty');
     return { document: null, diagnostics: diagnostics.sorted() };
   }
-  if (/[\u0000-\u0008\u000E-\u001F]/.test(text)) {
-    const line = text.slice(0, text.search(/[\u0000-\u0008\u000E-\u001F]/)).split('\n').length;
+  const control = text.search(/[\u0000-\u0008\u000E-\u001F]/);
+  if (control >= 0) {
+    const line = text.slice(0, control).split('\n').length;
     diagnostics.error(ParseCode.BinaryContent, line, 'the document contains control characters: it is not text');
     return { document: null, diagnostics: diagnostics.sorted() };
   }
   const lines = splitLines(text);
-  const segmented = segment(lines, diagnostics);
+  const long = lines.filter((line) => line.text.length > MAX_LINE_LENGTH);
+  if (long.length > 0) {
+    for (const line of long.slice(0, 10)) diagnostics.error(ParseCode.LineTooLong, line.number, `line ${line.number} has ${line.text.length} characters; the limit is ${MAX_LINE_LENGTH}`);
+    return { document: null, diagnostics: diagnostics.sorted() };
+  }
+  const segmented = segment(lexLines(lines), diagnostics);
   const context: CriterionContext = { diagnostics, usedKeys: new Set() };
   const document = buildDocument(segmented, context);
   checkOrganizationNames(document, diagnostics);
@@ -49,95 +64,101 @@ export function parseGuideline(text: string): ParseResult {
 
 function buildDocument(segmented: Segmented, context: CriterionContext): GuidelineDocument {
   const { diagnostics } = context;
-  const unrecognized: Paragraph[] = [];
-  const part = (title: SectionTitle, name = ''): readonly SourceLine[] => segmented.sections.get(title)?.parts.get(name) ?? [];
-  const lastLine = Math.max(1, ...[...segmented.sections.values()].map((section) => section.heading.number));
+  const part = (title: SectionTitle, name = ''): readonly LineToken[] => segmented.sections.get(title)?.parts.get(name) ?? [];
+  const headingLine = (title: SectionTitle): number => segmented.sections.get(title)?.headingLine ?? lastLine;
+  const blocks = (title: SectionTitle, name = '', startsBlock?: (text: string) => boolean): Block[] => toBlocks(part(title, name), diagnostics, startsBlock ? { startsBlock } : {});
+  const lastLine = Math.max(1, ...[...segmented.sections.values()].map((section) => section.headingLine));
+  const present = (title: SectionTitle): boolean => segmented.sections.has(title);
 
   for (const title of REQUIRED_SECTIONS) {
-    if (!segmented.sections.has(title)) diagnostics.error(ParseCode.MissingSection, lastLine, `section ${title} is missing`);
+    if (!present(title)) diagnostics.error(ParseCode.MissingSection, lastLine, `section ${title} is missing`);
   }
   const finalSection = [...segmented.sections.values()].at(-1);
-  if (finalSection && [...finalSection.parts.values()].every((lines) => lines.every(isBlank))) {
-    diagnostics.error(ParseCode.Truncated, finalSection.heading.number, `the document ends at the heading ${finalSection.title}: it looks truncated`);
+  if (finalSection && [...finalSection.parts.values()].every((tokens) => tokens.every((token) => token.kind === 'blank'))) {
+    diagnostics.error(ParseCode.Truncated, finalSection.headingLine, `the document ends at the heading ${finalSection.title}: it looks truncated`);
   }
+  const unplaced = (tokens: readonly LineToken[], where: string): void => {
+    for (const token of tokens) {
+      if (token.kind === 'blank') continue;
+      diagnostics.error(ParseCode.UnrecognizedLine, token.line.number, `line ${token.line.number} ${where} is not part of the template: "${normalizeSpace(inlineText(token.line.text)).slice(0, 80)}"`);
+    }
+  };
 
   const { header, unused: headerUnused } = parseHeader(segmented.preamble, diagnostics);
-  unrecognized.push(...headerUnused.map(lineParagraph));
+  unplaced(headerUnused, 'of the header');
   checkDateOrder(header, diagnostics);
 
   const toc = parseTableOfContents(part('TABLE OF CONTENTS'));
-  unrecognized.push(...toc.unused.map(lineParagraph));
+  unplaced(toc.unused, 'of the table of contents');
 
-  const statementLines = [...part('STATEMENT'), ...part('STATEMENT', 'Purpose')];
-  const statement = parseStatement(toBlocks(statementLines, diagnostics));
+  const statement = parseStatement([...blocks('STATEMENT'), ...blocks('STATEMENT', 'Purpose')]);
 
-  const indications = parseIndications(bulletTree(part('INDICATIONS'), context), context);
-  unrecognized.push(...indications.unused);
-  if (segmented.sections.has('INDICATIONS') && indications.sections.length === 0) {
-    diagnostics.error(ParseCode.NoIndications, segmented.sections.get('INDICATIONS')?.heading.number ?? lastLine, 'INDICATIONS has no disease section');
+  const indications = parseIndications(part('INDICATIONS'), toc.entries.map((entry) => entry.title), context);
+  if (present('INDICATIONS') && indications.sections.length === 0) {
+    diagnostics.error(ParseCode.NoIndications, headingLine('INDICATIONS'), 'INDICATIONS has no disease section');
   }
 
-  const warningGroups = parseWarningGroups(bulletTree(part('CONTRAINDICATIONS/WARNINGS'), context), context);
-  unrecognized.push(...warningGroups.unused);
-  const exclusions = parseExclusions(bulletTree(part('EXCLUSION CRITERIA'), context), context);
-  unrecognized.push(...exclusions.unused);
+  const warningGroups = present('CONTRAINDICATIONS/WARNINGS')
+    ? parseWarningGroups(part('CONTRAINDICATIONS/WARNINGS'), headingLine('CONTRAINDICATIONS/WARNINGS'), context)
+    : { contraindications: [], contraindicationsNone: null, boxedWarnings: [], warnings: [], groupHeadings: [] };
+  const exclusions = present('EXCLUSION CRITERIA') ? parseExclusions(part('EXCLUSION CRITERIA'), headingLine('EXCLUSION CRITERIA'), context) : [];
 
-  unrecognized.push(...blocksToParagraphs(toBlocks(part('CODING AND STANDARDS'), diagnostics)));
-  const codes = parseCodes(toBlocks(part('CODING AND STANDARDS', 'Codes'), diagnostics), context);
-  unrecognized.push(...codes.unused);
-  if (segmented.sections.has('CODING AND STANDARDS') && codes.value.length === 0) {
-    diagnostics.error(ParseCode.NoCodes, segmented.sections.get('CODING AND STANDARDS')?.heading.number ?? lastLine, 'no billing codes');
-  }
+  unplaced(part('CODING AND STANDARDS'), 'of CODING AND STANDARDS');
+  const codes = parseCodes(part('CODING AND STANDARDS', 'Codes'), context);
+  if (present('CODING AND STANDARDS') && codes.length === 0) diagnostics.error(ParseCode.NoCodes, headingLine('CODING AND STANDARDS'), 'no billing codes');
   const linesOfBusiness = parseLinesOfBusiness(part('CODING AND STANDARDS', 'Applicable Lines of Business'), context);
-  unrecognized.push(...linesOfBusiness.unused);
-  if (segmented.sections.has('CODING AND STANDARDS') && linesOfBusiness.value.length === 0) {
-    diagnostics.error(ParseCode.NoLinesOfBusiness, segmented.sections.get('CODING AND STANDARDS')?.heading.number ?? lastLine, 'no lines of business');
+  if (present('CODING AND STANDARDS') && linesOfBusiness.length === 0) {
+    diagnostics.error(ParseCode.NoLinesOfBusiness, headingLine('CODING AND STANDARDS'), 'no lines of business');
   }
 
   const history = parsePolicyHistory(part('POLICY HISTORY'), context);
-  unrecognized.push(...history.unused);
 
-  unrecognized.push(...blocksToParagraphs(toBlocks([...part('LEGAL AND COMPLIANCE'), ...part('LEGAL AND COMPLIANCE', 'Guideline Approval')], diagnostics)));
-  const approval = parseApproval(toBlocks(part('LEGAL AND COMPLIANCE', 'Committee'), diagnostics));
-  unrecognized.push(...approval.unused);
-  const disclaimer = blocksToParagraphs(toBlocks(part('LEGAL AND COMPLIANCE', 'Disclaimer'), diagnostics));
+  unplaced([...part('LEGAL AND COMPLIANCE'), ...part('LEGAL AND COMPLIANCE', 'Guideline Approval')], 'of LEGAL AND COMPLIANCE');
+  const approval = parseApproval(blocks('LEGAL AND COMPLIANCE', 'Committee'), diagnostics);
+  const disclaimer = blocks('LEGAL AND COMPLIANCE', 'Disclaimer').map(toParagraph);
 
-  const references = parseReferences(part('REFERENCES'), context);
-  const lastReference = references.value.at(-1);
+  const references = present('REFERENCES')
+    ? parseReferences(blocks('REFERENCES', '', (text) => /^\d{1,4}\.\s/.test(text)), headingLine('REFERENCES'), diagnostics)
+    : [];
+  const lastReference = references.at(-1);
   if (lastReference && !/[.)>]$/.test(lastReference.citation.trim())) {
     diagnostics.error(ParseCode.Truncated, lastReference.span.endLine, `reference ${lastReference.ordinal} ends mid-sentence: the document looks truncated`);
   }
-  unrecognized.push(...references.unused);
-  unrecognized.push(...segmented.unknown.filter((line) => !isBlank(line)).map(lineParagraph));
-
-  for (const paragraph of unrecognized) {
-    diagnostics.warning(ParseCode.UnrecognizedLine, paragraph.span.startLine, `line not recognized by the template: "${paragraph.text.slice(0, 80)}"`);
-  }
+  const unrecognized: Paragraph[] = segmented.unknown.map((token) => ({ text: normalizeSpace(inlineText(token.line.text)), span: { startLine: token.line.number, endLine: token.line.number } }));
+  unplaced(segmented.unknown, 'under an unknown heading');
 
   return {
     header: completeHeader(header),
     tableOfContents: toc.entries,
-    headings: [...segmented.headings, ...warningGroups.value.groupHeadings, ...(history.value.header ? [history.value.header] : [])]
-      .sort((a, b) => a.span.startLine - b.span.startLine),
-    statement: statement.value,
+    headings: [...segmented.headings, ...warningGroups.groupHeadings, ...(history.header ? [history.header] : [])].sort((a, b) => a.span.startLine - b.span.startLine),
+    statement,
     continuation: indications.continuation,
     indications: indications.sections,
-    contraindications: warningGroups.value.contraindications,
-    boxedWarnings: warningGroups.value.boxedWarnings,
-    warnings: warningGroups.value.warnings,
-    exclusions: exclusions.value,
-    codes: codes.value,
-    linesOfBusiness: linesOfBusiness.value,
-    policyHistory: history.value.rows,
-    approval: approval.value,
+    contraindications: warningGroups.contraindications,
+    contraindicationsNone: warningGroups.contraindicationsNone,
+    boxedWarnings: warningGroups.boxedWarnings,
+    warnings: warningGroups.warnings,
+    exclusions,
+    codes,
+    linesOfBusiness,
+    policyHistory: history.rows,
+    approval,
     disclaimer,
-    references: references.value,
-    unrecognized: unrecognized.sort((a, b) => a.span.startLine - b.span.startLine),
+    references,
+    unrecognized,
   };
 }
 
-function lineParagraph(line: SourceLine): Paragraph {
-  return { text: normalizeSpace(inlineText(line.text)), span: spanOf(line) };
+function toParagraph(block: Block): Paragraph {
+  return { text: block.text, span: block.span };
+}
+
+function parseApproval(blocks: readonly Block[], diagnostics: DiagnosticCollector): Approval | null {
+  const [first, ...rest] = blocks;
+  for (const block of rest) {
+    diagnostics.error(ParseCode.UnrecognizedLine, block.span.startLine, `line ${block.span.startLine} under Committee is not the committee line: "${block.text.slice(0, 80)}"`);
+  }
+  return first ? { committee: first.text, span: first.span } : null;
 }
 
 function checkDateOrder(header: Partial<GuidelineHeader>, diagnostics: DiagnosticCollector): void {

@@ -1,5 +1,6 @@
 import type { Reference, SourceSpan } from '../domain/document.ts';
 import { referenceIdentity } from '../domain/reference-identity.ts';
+import type { Block } from './blocks.ts';
 import type { DiagnosticCollector } from './diagnostics.ts';
 import { ParseCode } from './diagnostics.ts';
 
@@ -66,4 +67,20 @@ export function checkNumbering(references: readonly Reference[], diagnostics: Di
       diagnostics.warning(ParseCode.ReferenceNumbering, reference.span.startLine, `reference numbered ${reference.ordinal} is entry ${index + 1}`);
     }
   });
+}
+
+/** REFERENCES: "N. citation" paragraphs; a wrapped line continues the citation above it. */
+export function parseReferences(blocks: readonly Block[], headingLine: number, diagnostics: DiagnosticCollector): Reference[] {
+  const parsed: Reference[] = [];
+  for (const block of blocks) {
+    const match = block.kind === 'paragraph' ? /^(\d{1,4})\.\s(.+)$/.exec(block.text) : null;
+    if (!match) {
+      diagnostics.error(ParseCode.MalformedReference, block.span.startLine, `line ${block.span.startLine} is not a numbered reference "N. citation": "${block.text.slice(0, 80)}"`);
+      continue;
+    }
+    parsed.push(parseReference(Number(match[1]), match[2] ?? '', block.span));
+  }
+  if (blocks.length === 0) diagnostics.error(ParseCode.Truncated, headingLine, 'REFERENCES lists nothing: the document looks truncated');
+  checkNumbering(parsed, diagnostics);
+  return markDuplicates(parsed, diagnostics);
 }

@@ -1,8 +1,9 @@
 import type { Heading } from '../domain/document.ts';
 import type { DiagnosticCollector } from './diagnostics.ts';
 import { ParseCode } from './diagnostics.ts';
-import { inlineText } from './inline-html.ts';
-import type { SourceLine } from './source-lines.ts';
+import { inlineText, normalizeSpace } from './inline-html.ts';
+import type { LineToken } from './lexer.ts';
+import { splitCells } from './lexer.ts';
 
 /** The template's top-level sections, in order. */
 export const SECTION_TITLES = [
@@ -19,7 +20,7 @@ export const SECTION_TITLES = [
 
 export type SectionTitle = (typeof SECTION_TITLES)[number];
 
-/** Sub-headings each section may hold (level 2), and their own sub-headings (level 3). */
+/** Sub-headings each section may hold (level 2), and their own sub-headings (level 3), in canonical spelling. */
 export const SUBSECTION_TITLES: Readonly<Partial<Record<SectionTitle, readonly string[]>>> = {
   STATEMENT: ['Purpose'],
   'CODING AND STANDARDS': ['Codes', 'Applicable Lines of Business'],
@@ -29,82 +30,107 @@ const LEVEL_3 = new Set(['Committee']);
 
 export interface Section {
   readonly title: SectionTitle;
-  readonly heading: SourceLine;
-  /** Body lines keyed by sub-heading; '' holds lines before the first sub-heading. */
-  readonly parts: ReadonlyMap<string, readonly SourceLine[]>;
+  readonly headingLine: number;
+  /** Body tokens keyed by canonical sub-heading; '' holds tokens before the first sub-heading. */
+  readonly parts: ReadonlyMap<string, readonly LineToken[]>;
 }
 
 export interface Segmented {
-  /** Lines before the first section heading: the document header. */
-  readonly preamble: readonly SourceLine[];
+  /** Tokens before the first section heading: the document header. */
+  readonly preamble: readonly LineToken[];
   readonly sections: ReadonlyMap<SectionTitle, Section>;
   readonly headings: readonly Heading[];
-  /** Lines under a heading the template does not know. */
-  readonly unknown: readonly SourceLine[];
+  /** Non-blank tokens under a heading the template does not know (each already an error). */
+  readonly unknown: readonly LineToken[];
 }
 
-function asSectionTitle(text: string): SectionTitle | null {
-  const trimmed = text.trim();
-  return (SECTION_TITLES as readonly string[]).includes(trimmed) ? (trimmed as SectionTitle) : null;
+/** Case, spacing and inline markup do not change which heading a line is. */
+function headingKey(text: string): string {
+  return normalizeSpace(inlineText(text)).toLowerCase().replace(/\s*\/\s*/g, '/');
 }
 
-/** An all-capitals line of words with no tab: shaped like a section heading. */
+const SECTION_BY_KEY = new Map<string, SectionTitle>(SECTION_TITLES.map((title) => [headingKey(title), title]));
+
+/** A heading is a text line that is one cell only (a table-of-contents line has a page cell too). */
+function singleCell(token: LineToken): string | null {
+  if (token.kind !== 'text') return null;
+  const cells = splitCells(token.content);
+  return cells.length === 1 ? (cells[0] ?? null) : null;
+}
+
+export function sectionTitleOf(token: LineToken): SectionTitle | null {
+  const cell = singleCell(token);
+  return cell === null ? null : (SECTION_BY_KEY.get(headingKey(cell)) ?? null);
+}
+
+/** An all-capitals line of words: shaped like a section heading the template does not have. */
 function looksLikeHeading(text: string): boolean {
-  return !text.includes('\t') && /^[A-Z][A-Z0-9 /&,()-]{3,}$/.test(text.trim()) && /[A-Z]{3}/.test(text);
+  const letters = text.replace(/[^A-Za-z]/g, '');
+  return letters.length >= 4 && letters === letters.toUpperCase() && !/[.:;]$/.test(text) && text.length <= 120;
 }
 
-export function segment(lines: readonly SourceLine[], diagnostics: DiagnosticCollector): Segmented {
-  const preamble: SourceLine[] = [];
+export function segment(tokens: readonly LineToken[], diagnostics: DiagnosticCollector): Segmented {
+  const preamble: LineToken[] = [];
   const sections = new Map<SectionTitle, Section>();
   const headings: Heading[] = [];
-  const unknown: SourceLine[] = [];
-  let current: { title: SectionTitle; heading: SourceLine; parts: Map<string, SourceLine[]>; part: string } | null = null;
+  const unknown: LineToken[] = [];
+  let current: { title: SectionTitle; headingLine: number; parts: Map<string, LineToken[]>; part: string } | null = null;
   let inUnknown = false;
 
   const close = (): void => {
-    if (current) sections.set(current.title, { title: current.title, heading: current.heading, parts: current.parts });
+    if (current) sections.set(current.title, { title: current.title, headingLine: current.headingLine, parts: current.parts });
   };
 
-  for (const line of lines) {
-    const title = asSectionTitle(line.text);
+  for (const token of tokens) {
+    const title = sectionTitleOf(token);
     if (title) {
       close();
       inUnknown = false;
-      headings.push({ text: title, level: 1, span: { startLine: line.number, endLine: line.number } });
+      headings.push({ text: title, level: 1, span: { startLine: token.line.number, endLine: token.line.number } });
       if (sections.has(title)) {
-        diagnostics.error(ParseCode.DuplicateSection, line.number, `section ${title} appears more than once`);
+        diagnostics.error(ParseCode.DuplicateSection, token.line.number, `section ${title} appears more than once`);
         current = null;
         inUnknown = true;
         continue;
       }
-      current = { title, heading: line, parts: new Map([['', []]]), part: '' };
+      current = { title, headingLine: token.line.number, parts: new Map([['', []]]), part: '' };
       continue;
     }
-    if (current && current.title !== 'TABLE OF CONTENTS' && looksLikeHeading(line.text)) {
+    const cell = singleCell(token);
+    // Disease headings may be written in capitals inside INDICATIONS; elsewhere a capitals line is a section.
+    if (current && cell !== null && current.title !== 'TABLE OF CONTENTS' && current.title !== 'INDICATIONS' && looksLikeHeading(cell) && !isSubheading(current.title, cell)) {
       close();
       current = null;
       inUnknown = true;
-      diagnostics.warning(ParseCode.UnknownSection, line.number, `unknown section heading "${line.text.trim()}"`);
-      unknown.push(line);
+      diagnostics.error(ParseCode.UnknownSection, token.line.number, `unknown section heading "${cell}": the template has no such section`);
       continue;
     }
     if (inUnknown) {
-      unknown.push(line);
+      if (token.kind !== 'blank') unknown.push(token);
       continue;
     }
     if (!current) {
-      preamble.push(line);
+      preamble.push(token);
       continue;
     }
-    const subTitle = inlineText(line.text).trim();
-    if ((SUBSECTION_TITLES[current.title] ?? []).includes(subTitle) && !line.text.includes('\t')) {
-      headings.push({ text: subTitle, level: LEVEL_3.has(subTitle) ? 3 : 2, span: { startLine: line.number, endLine: line.number } });
+    const subTitle = cell === null ? undefined : subheadingOf(current.title, cell);
+    if (subTitle !== undefined) {
+      headings.push({ text: subTitle, level: LEVEL_3.has(subTitle) ? 3 : 2, span: { startLine: token.line.number, endLine: token.line.number } });
       current.part = subTitle;
       if (!current.parts.has(subTitle)) current.parts.set(subTitle, []);
       continue;
     }
-    current.parts.get(current.part)?.push(line);
+    current.parts.get(current.part)?.push(token);
   }
   close();
   return { preamble, sections, headings, unknown };
+}
+
+function subheadingOf(section: SectionTitle, cell: string): string | undefined {
+  const key = headingKey(cell);
+  return (SUBSECTION_TITLES[section] ?? []).find((candidate) => headingKey(candidate) === key);
+}
+
+function isSubheading(section: SectionTitle, cell: string): boolean {
+  return subheadingOf(section, cell) !== undefined;
 }

@@ -10,7 +10,7 @@ export function allCriteria(document: GuidelineDocument): Criterion[] {
     }
   };
   walk(document.continuation?.conditions ?? []);
-  document.indications.forEach((section) => walk(section.scenarios));
+  document.indications.forEach((section) => section.populations.forEach((population) => walk(population.scenarios)));
   walk(document.contraindications);
   walk(document.boxedWarnings);
   walk(document.warnings);

@@ -76,16 +76,37 @@ export type CriterionKind =
 
 export type LimitKind = 'MAX_DOSE' | 'MAX_DURATION';
 
-/** A quantitative limit recognized in criterion text, e.g. 28 mcg/day or 4 cycles. */
+/** An amount with a normalized unit, e.g. 180 mg or 3 week. */
+export interface Quantity {
+  readonly amount: number;
+  readonly unit: string;
+}
+
+/**
+ * A quantitative limit read from criterion text, e.g. 28 mcg/day, 4 cycles, or
+ * "1.8 mg/kg up to a maximum of 180 mg every 3 weeks". Every number of a limit criterion lands in a
+ * field here, or the document is refused.
+ */
 export interface QuantitativeLimit {
   readonly kind: LimitKind;
   readonly amount: number;
-  /** Normalized unit: mcg, mg, g, mL, unit for doses; cycle, month, week, day, dose for durations. */
+  /** Normalized unit: mcg, mg, g, mL, unit for doses; cycle, month, week, day, dose, year for durations. */
   readonly unit: string;
-  /** What the amount is per: day, dose, cycle, week, m2 (body surface area), kg (body weight). */
+  /** What the amount is per: day, dose, cycle, week, infusion, m2 (body surface area), kg (body weight). */
   readonly per: readonly string[];
-  /** Therapy phase the limit applies to, e.g. "induction and/or consolidation". */
+  /** The absolute ceiling of a weight- or surface-based dose: "up to a maximum of 180 mg". */
+  readonly cap: Quantity | null;
+  /** How often the dose may be given: "every 3 weeks" is { amount: 3, unit: 'week' }. */
+  readonly interval: Quantity | null;
+  /** Therapy phase the limit applies to ("when used as induction and/or consolidation therapy"). */
   readonly qualifier: string | null;
+  /** Any other circumstance the limit is stated for: "when used in combination with nivolumab", "for members proceeding to …". */
+  readonly condition: string | null;
+  /**
+   * True for the second part of a two-part limit ("6 cycles, or 3 cycles for members proceeding to
+   * transplant"): it replaces the first part when its qualifier or condition holds.
+   */
+  readonly alternative: boolean;
   /** The exact words the limit was read from. */
   readonly sourceText: string;
 }
@@ -109,7 +130,9 @@ export interface MinimumAge {
   readonly text: string;
 }
 
+/** A population line of a disease section ("… may be used in adult members … in the following scenarios:") and its scenarios. */
 export interface Population {
+  readonly ordinal: number;
   readonly text: string;
   readonly groups: readonly ('adult' | 'pediatric')[];
   readonly minimumAge: MinimumAge | null;
@@ -117,6 +140,9 @@ export interface Population {
   readonly markers: readonly string[];
   /** The disease as the population line names it, e.g. "B-cell ALL". */
   readonly condition: string | null;
+  /** The scenarios this population may be treated in (the sub-bullets of the population line). */
+  readonly scenarios: readonly Criterion[];
+  /** The population line itself (its scenarios have spans of their own). */
   readonly span: SourceSpan;
 }
 
@@ -126,8 +152,8 @@ export interface DiseaseSection {
   readonly name: string;
   readonly abbreviation: string | null;
   readonly qualifier: string | null;
-  readonly population: Population | null;
-  readonly scenarios: readonly Criterion[];
+  /** One or more population lines, each with its own scenarios (e.g. adult members, then pediatric members). */
+  readonly populations: readonly Population[];
   readonly span: SourceSpan;
 }
 
@@ -203,6 +229,8 @@ export interface GuidelineDocument {
   readonly continuation: ContinuationExemption | null;
   readonly indications: readonly DiseaseSection[];
   readonly contraindications: readonly Criterion[];
+  /** "None listed in the product labeling.": an explicit statement that there are none (not a criterion). */
+  readonly contraindicationsNone: Paragraph | null;
   readonly boxedWarnings: readonly Criterion[];
   readonly warnings: readonly Criterion[];
   readonly exclusions: readonly Criterion[];
@@ -212,7 +240,10 @@ export interface GuidelineDocument {
   readonly approval: Approval | null;
   readonly disclaimer: readonly Paragraph[];
   readonly references: readonly Reference[];
-  /** Lines the grammar did not recognize, kept verbatim (each also raises a warning). */
+  /**
+   * Lines the grammar did not recognize, kept verbatim. Every such line is an error, so a published
+   * version has none; the field stays so a refused parse can still show what was not read.
+   */
   readonly unrecognized: readonly Paragraph[];
 }
 

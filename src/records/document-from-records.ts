@@ -1,7 +1,7 @@
 import type {
   Criterion, CriterionKind, GuidelineDocument, Heading, MinimumAge, Paragraph, Population, SourceSpan, TableOfContentsEntry, YearMonth,
 } from '../domain/document.ts';
-import type { CriterionRow, LimitRow, PassageRow, VersionRecords } from './version-records.ts';
+import type { CriterionRow, LimitRow, PassageRow, PopulationRow, VersionRecords } from './version-records.ts';
 
 function yearMonth(value: string): YearMonth {
   const [year = 0, month = 0] = value.split('-').map(Number);
@@ -40,16 +40,24 @@ export function documentFromRecords(records: Omit<VersionRecords, 'version'> & {
     text: row.text,
     connective: row.connective === 'AND' || row.connective === 'OR' ? row.connective : null,
     limits: (limitsByCriterion.get(row.id) ?? []).sort(byOrdinal).map((limit) => ({
-      kind: limit.kind, amount: limit.amount, unit: limit.unit, per: limit.per as string[], qualifier: limit.qualifier, sourceText: limit.sourceText,
+      kind: limit.kind, amount: limit.amount, unit: limit.unit, per: limit.per as string[],
+      cap: limit.capAmount === null || limit.capUnit === null ? null : { amount: limit.capAmount, unit: limit.capUnit },
+      interval: limit.intervalAmount === null || limit.intervalUnit === null ? null : { amount: limit.intervalAmount, unit: limit.intervalUnit },
+      qualifier: limit.qualifier, condition: limit.condition, alternative: limit.alternative, sourceText: limit.sourceText,
     })),
     children: (childrenByParent.get(row.id) ?? []).sort(byOrdinal).map(toCriterion),
     span: span(row),
   });
-  const topLevel = (kind: CriterionKind, diseaseSectionId: string | null = null): Criterion[] =>
+  const topLevel = (kind: CriterionKind, diseaseSectionId: string | null = null, populationOrdinal: number | null = null): Criterion[] =>
     records.criteria
-      .filter((row) => row.kind === kind && row.parentId === null && row.diseaseSectionId === diseaseSectionId)
+      .filter((row) => row.kind === kind && row.parentId === null && row.diseaseSectionId === diseaseSectionId && row.populationOrdinal === populationOrdinal)
       .sort(byOrdinal)
       .map(toCriterion);
+  const populationsOf = (diseaseSectionId: string): Population[] =>
+    records.populations
+      .filter((row) => row.diseaseSectionId === diseaseSectionId)
+      .sort(byOrdinal)
+      .map((row) => populationOf(row, topLevel('INDICATION_SCENARIO', diseaseSectionId, row.ordinal)));
 
   return {
     header: {
@@ -91,11 +99,11 @@ export function documentFromRecords(records: Omit<VersionRecords, 'version'> & {
       name: section.name,
       abbreviation: section.abbreviation,
       qualifier: section.qualifier,
-      population: populationOf(section),
-      scenarios: topLevel('INDICATION_SCENARIO', section.id),
+      populations: populationsOf(section.id),
       span: span(section),
     })),
     contraindications: topLevel('CONTRAINDICATION'),
+    contraindicationsNone: passages('CONTRAINDICATIONS_NONE')[0] ?? null,
     boxedWarnings: topLevel('BOXED_WARNING'),
     warnings: topLevel('WARNING'),
     exclusions: topLevel('EXCLUSION'),
@@ -127,18 +135,17 @@ export function documentFromRecords(records: Omit<VersionRecords, 'version'> & {
   };
 }
 
-function populationOf(section: VersionRecords['diseaseSections'][number]): Population | null {
-  if (section.populationText === null) return null;
+function populationOf(row: PopulationRow, scenarios: Criterion[]): Population {
   const minimumAge: MinimumAge | null =
-    section.minimumAgeValue === null
-      ? null
-      : { value: section.minimumAgeValue, unit: section.minimumAgeUnit as MinimumAge['unit'], text: section.minimumAgeText ?? '' };
+    row.minimumAgeValue === null ? null : { value: row.minimumAgeValue, unit: row.minimumAgeUnit as MinimumAge['unit'], text: row.minimumAgeText ?? '' };
   return {
-    text: section.populationText,
-    groups: section.populationGroups as Population['groups'],
+    ordinal: row.ordinal,
+    text: row.text,
+    groups: row.groups as Population['groups'],
     minimumAge,
-    markers: section.markers as string[],
-    condition: section.condition,
-    span: { startLine: section.populationStartLine ?? 0, endLine: section.populationEndLine ?? 0 },
+    markers: row.markers as string[],
+    condition: row.condition,
+    scenarios,
+    span: span(row),
   };
 }

@@ -1,5 +1,6 @@
 import type { Criterion, GuidelineDocument, Paragraph } from '../domain/document.ts';
 import { formatYearMonth } from '../domain/document.ts';
+import { populationKey } from '../domain/population-key.ts';
 
 /**
  * Flat rows for one guideline version, ready to insert table by table. Pure: ids come from the
@@ -9,6 +10,7 @@ export interface VersionRecords {
   readonly version: VersionRow;
   readonly passages: PassageRow[];
   readonly diseaseSections: DiseaseSectionRow[];
+  readonly populations: PopulationRow[];
   readonly criteria: CriterionRow[];
   readonly limits: LimitRow[];
   readonly codes: CodeRow[];
@@ -34,18 +36,26 @@ export interface VersionRow {
   approvalCommittee: string | null; approvalStartLine: number | null; approvalEndLine: number | null;
   diagnostics: Json;
 }
-export interface PassageRow { id: string; versionId: string; section: 'STATEMENT' | 'EVIDENCE_SOURCE' | 'DISCLAIMER' | 'UNRECOGNIZED'; ordinal: number; text: string; startLine: number; endLine: number }
+export interface PassageRow {
+  id: string; versionId: string; section: 'STATEMENT' | 'EVIDENCE_SOURCE' | 'DISCLAIMER' | 'UNRECOGNIZED' | 'CONTRAINDICATIONS_NONE'; ordinal: number; text: string; startLine: number; endLine: number;
+}
 export interface DiseaseSectionRow {
   id: string; versionId: string; ordinal: number; heading: string; name: string; abbreviation: string | null; qualifier: string | null;
-  startLine: number; endLine: number; populationText: string | null; populationGroups: Json; minimumAgeValue: number | null;
-  minimumAgeUnit: string | null; minimumAgeText: string | null; markers: Json; condition: string | null;
-  populationStartLine: number | null; populationEndLine: number | null;
+  startLine: number; endLine: number;
+}
+export interface PopulationRow {
+  id: string; versionId: string; diseaseSectionId: string; ordinal: number; text: string; groups: Json; minimumAgeValue: number | null;
+  minimumAgeUnit: string | null; minimumAgeText: string | null; markers: Json; condition: string | null; startLine: number; endLine: number;
 }
 export interface CriterionRow {
   id: string; versionId: string; key: string; kind: Criterion['kind']; ordinal: number; text: string; connective: string | null;
-  parentId: string | null; diseaseSectionId: string | null; startLine: number; endLine: number;
+  parentId: string | null; diseaseSectionId: string | null; populationOrdinal: number | null; startLine: number; endLine: number;
 }
-export interface LimitRow { id: string; criterionId: string; ordinal: number; kind: 'MAX_DOSE' | 'MAX_DURATION'; amount: number; unit: string; per: Json; qualifier: string | null; sourceText: string }
+export interface LimitRow {
+  id: string; criterionId: string; ordinal: number; kind: 'MAX_DOSE' | 'MAX_DURATION'; amount: number; unit: string; per: Json;
+  capAmount: number | null; capUnit: string | null; intervalAmount: number | null; intervalUnit: string | null;
+  qualifier: string | null; condition: string | null; alternative: boolean; sourceText: string;
+}
 export interface CodeRow { id: string; versionId: string; ordinal: number; system: string; code: string; description: string; unitAmount: number | null; unit: string | null; unitText: string | null; startLine: number; endLine: number }
 export interface LineOfBusinessRow { id: string; versionId: string; ordinal: number; code: string; label: string; applicable: boolean; startLine: number; endLine: number }
 export interface HistoryRow { id: string; versionId: string; ordinal: number; month: string; items: Json; startLine: number; endLine: number }
@@ -62,7 +72,7 @@ export interface RecordIds {
 }
 
 /** Bumped whenever the parser's output for the same text can change. */
-export const PARSER_VERSION = 'evolut-template/1';
+export const PARSER_VERSION = 'evolut-template/2';
 
 export function effectiveFromOf(document: GuidelineDocument): Date {
   const { year, month } = document.header.implementationDate;
@@ -80,46 +90,46 @@ export function toVersionRecords(document: GuidelineDocument, diagnostics: unkno
   addPassages('EVIDENCE_SOURCE', document.statement.evidenceSources);
   addPassages('DISCLAIMER', document.disclaimer);
   addPassages('UNRECOGNIZED', document.unrecognized);
+  addPassages('CONTRAINDICATIONS_NONE', document.contraindicationsNone ? [document.contraindicationsNone] : []);
 
   const criteria: CriterionRow[] = [];
   const limits: LimitRow[] = [];
-  const addCriteria = (items: readonly Criterion[], parentId: string | null, diseaseSectionId: string | null): void => {
+  const addCriteria = (items: readonly Criterion[], parentId: string | null, diseaseSectionId: string | null, populationOrdinal: number | null): void => {
     for (const item of items) {
       const id = ids.newId();
-      criteria.push({ id, versionId, key: item.key, kind: item.kind, ordinal: item.ordinal, text: item.text, connective: item.connective, parentId, diseaseSectionId, ...item.span });
-      item.limits.forEach((limit, index) => limits.push({ id: ids.newId(), criterionId: id, ordinal: index + 1, kind: limit.kind, amount: limit.amount, unit: limit.unit, per: limit.per, qualifier: limit.qualifier, sourceText: limit.sourceText }));
-      addCriteria(item.children, id, diseaseSectionId);
+      criteria.push({ id, versionId, key: item.key, kind: item.kind, ordinal: item.ordinal, text: item.text, connective: item.connective, parentId, diseaseSectionId, populationOrdinal, ...item.span });
+      item.limits.forEach((limit, index) => limits.push({
+        id: ids.newId(), criterionId: id, ordinal: index + 1, kind: limit.kind, amount: limit.amount, unit: limit.unit, per: limit.per,
+        capAmount: limit.cap?.amount ?? null, capUnit: limit.cap?.unit ?? null, intervalAmount: limit.interval?.amount ?? null, intervalUnit: limit.interval?.unit ?? null,
+        qualifier: limit.qualifier, condition: limit.condition, alternative: limit.alternative, sourceText: limit.sourceText,
+      }));
+      addCriteria(item.children, id, diseaseSectionId, populationOrdinal);
     }
   };
-  addCriteria(document.continuation?.conditions ?? [], null, null);
+  addCriteria(document.continuation?.conditions ?? [], null, null, null);
+  const populations: PopulationRow[] = [];
   const diseaseSections = document.indications.map((section): DiseaseSectionRow => {
     const id = ids.newId();
-    addCriteria(section.scenarios, null, id);
-    const population = section.population;
-    return {
-      id, versionId, ordinal: section.ordinal, heading: section.heading, name: section.name, abbreviation: section.abbreviation, qualifier: section.qualifier,
-      ...section.span,
-      populationText: population?.text ?? null,
-      populationGroups: population?.groups ?? [],
-      minimumAgeValue: population?.minimumAge?.value ?? null,
-      minimumAgeUnit: population?.minimumAge?.unit ?? null,
-      minimumAgeText: population?.minimumAge?.text ?? null,
-      markers: population?.markers ?? [],
-      condition: population?.condition ?? null,
-      populationStartLine: population?.span.startLine ?? null,
-      populationEndLine: population?.span.endLine ?? null,
-    };
+    for (const population of section.populations) {
+      populations.push({
+        id: ids.newId(), versionId, diseaseSectionId: id, ordinal: population.ordinal, text: population.text, groups: population.groups,
+        minimumAgeValue: population.minimumAge?.value ?? null, minimumAgeUnit: population.minimumAge?.unit ?? null, minimumAgeText: population.minimumAge?.text ?? null,
+        markers: population.markers, condition: population.condition, ...population.span,
+      });
+      addCriteria(population.scenarios, null, id, population.ordinal);
+    }
+    return { id, versionId, ordinal: section.ordinal, heading: section.heading, name: section.name, abbreviation: section.abbreviation, qualifier: section.qualifier, ...section.span };
   });
-  addCriteria(document.contraindications, null, null);
-  addCriteria(document.boxedWarnings, null, null);
-  addCriteria(document.warnings, null, null);
-  addCriteria(document.exclusions, null, null);
+  addCriteria(document.contraindications, null, null, null);
+  addCriteria(document.boxedWarnings, null, null, null);
+  addCriteria(document.warnings, null, null, null);
+  addCriteria(document.exclusions, null, null, null);
 
   const searchEntries: SearchEntryRow[] = [
     ...criteria.map((row) => ({ id: ids.newId(), versionId, section: row.kind, key: row.key, text: row.text })),
     ...document.indications.flatMap((section) => [
       { id: ids.newId(), versionId, section: 'DISEASE_SECTION', key: `SECTION-${section.ordinal}`, text: section.heading },
-      ...(section.population ? [{ id: ids.newId(), versionId, section: 'POPULATION', key: `POP-${section.ordinal}`, text: section.population.text }] : []),
+      ...section.populations.map((population) => ({ id: ids.newId(), versionId, section: 'POPULATION', key: populationKey(section.ordinal, population.ordinal), text: population.text })),
     ]),
     ...document.statement.paragraphs.map((paragraph, index) => ({ id: ids.newId(), versionId, section: 'STATEMENT', key: `STATEMENT-${index + 1}`, text: paragraph.text })),
     ...document.codes.map((code) => ({ id: ids.newId(), versionId, section: 'CODE', key: `CODE-${code.code}`, text: `${code.code} ${code.description}` })),
@@ -148,6 +158,7 @@ export function toVersionRecords(document: GuidelineDocument, diagnostics: unkno
     },
     passages,
     diseaseSections,
+    populations,
     criteria,
     limits,
     codes: document.codes.map((code) => ({

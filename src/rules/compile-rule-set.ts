@@ -1,6 +1,7 @@
 import type { GuidelineDocument, QuantitativeLimit, SourceSpan } from '../domain/document.ts';
 import { formatYearMonth } from '../domain/document.ts';
 import { allCriteria } from '../domain/criteria.ts';
+import { populationKey } from '../domain/population-key.ts';
 import type { CompiledExpression } from './compile-expression.ts';
 import { compileExpression } from './compile-expression.ts';
 import type { Expression } from './expression.ts';
@@ -141,14 +142,29 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
   const indications: CompiledIndication[] = source.indications.map((rule) => {
     const section = document.indications.find((candidate) => candidate.name === rule.section);
     if (!section) problem(RuleSetCode.UnknownSection, `indication "${rule.section}" is not a disease section of this version`);
-    if (section && section.population?.text !== rule.population.cites) {
-      problem(RuleSetCode.CitationMismatch, `indication "${rule.section}": the quoted population text does not match the version's text`);
+    // A section may have several population lines: the rule names the one it is for by quoting it.
+    const population = section?.populations.find((candidate) => candidate.text === rule.population.cites);
+    if (section && !population) {
+      problem(
+        RuleSetCode.CitationMismatch,
+        `indication "${rule.section}": the quoted population "${rule.population.cites}" is not a population line of this section (${section.populations.map((candidate) => `"${candidate.text}"`).join(', ')})`,
+      );
     }
-    const populationCitation: CitedText = { key: `POP-${section?.ordinal ?? 0}`, text: section?.population?.text ?? rule.population.cites, span: section?.population?.span ?? null };
+    const populationCitation: CitedText = {
+      key: section && population ? populationKey(section.ordinal, population.ordinal) : `POP-${section?.ordinal ?? 0}`,
+      text: population?.text ?? rule.population.cites,
+      span: population?.span ?? null,
+    };
+    const ownScenarios = new Set((population?.scenarios ?? []).flatMap(function keys(criterion): string[] { return [criterion.key, ...criterion.children.flatMap(keys)]; }));
     return {
       section: rule.section,
       population: { citation: populationCitation, condition: compile(rule.population.when, `population of ${rule.section}`) },
-      scenarios: rule.scenarios.map((scenario) => ({ citation: cite(scenario.cites, `scenario ${scenario.cites.key}`), condition: compile(scenario.when, `scenario ${scenario.cites.key}`) })),
+      scenarios: rule.scenarios.map((scenario) => {
+        if (population && criteria.has(scenario.cites.key) && !ownScenarios.has(scenario.cites.key)) {
+          problem(RuleSetCode.CitationMismatch, `scenario ${scenario.cites.key} is not a scenario of the population "${population.text}"`);
+        }
+        return { citation: cite(scenario.cites, `scenario ${scenario.cites.key}`), condition: compile(scenario.when, `scenario ${scenario.cites.key}`) };
+      }),
     };
   });
 

@@ -89,7 +89,8 @@ async function saveVersionOnce(
     // Rows with JSON columns are typed `unknown` in src/records (it must not import Prisma): cast here.
     await tx.guidelineVersion.create({ data: records.version as never });
     await tx.passage.createMany({ data: records.passages });
-    await tx.diseaseSection.createMany({ data: records.diseaseSections as never });
+    await tx.diseaseSection.createMany({ data: records.diseaseSections });
+    await tx.population.createMany({ data: records.populations as never });
     // Parents before children: criteria are ordered so every parentId row precedes its children.
     await tx.criterion.createMany({ data: records.criteria });
     await tx.quantitativeLimit.createMany({ data: records.limits as never });

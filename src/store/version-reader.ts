@@ -31,10 +31,11 @@ function groupBy<T extends { versionId: string }>(rows: readonly T[]): Map<strin
  */
 export async function readVersions(client: Client, ids: readonly string[]): Promise<Map<string, StoredVersion>> {
   const where = { versionId: { in: [...ids] } };
-  const [versions, passages, diseaseSections, criteria, limits, codes, linesOfBusiness, policyHistory, references] = await Promise.all([
+  const [versions, passages, diseaseSections, populations, criteria, limits, codes, linesOfBusiness, policyHistory, references] = await Promise.all([
     client.guidelineVersion.findMany({ where: { id: { in: [...ids] } }, include: { guideline: { select: { number: true } }, sourceDocument: true, ruleSet: true } }),
     client.passage.findMany({ where }),
     client.diseaseSection.findMany({ where }),
+    client.population.findMany({ where }),
     client.criterion.findMany({ where }),
     client.quantitativeLimit.findMany({ where: { criterion: where } }),
     client.billingCode.findMany({ where }),
@@ -44,7 +45,7 @@ export async function readVersions(client: Client, ids: readonly string[]): Prom
   ]);
   const criterionVersion = new Map(criteria.map((row) => [row.id, row.versionId]));
   const grouped = {
-    passages: groupBy(passages), diseaseSections: groupBy(diseaseSections), criteria: groupBy(criteria), codes: groupBy(codes),
+    passages: groupBy(passages), diseaseSections: groupBy(diseaseSections), populations: groupBy(populations), criteria: groupBy(criteria), codes: groupBy(codes),
     linesOfBusiness: groupBy(linesOfBusiness), policyHistory: groupBy(policyHistory), references: groupBy(references),
     limits: groupBy(limits.map((row) => ({ ...row, versionId: criterionVersion.get(row.criterionId) ?? '' }))),
   };
@@ -55,6 +56,7 @@ export async function readVersions(client: Client, ids: readonly string[]): Prom
       version: versionRow,
       passages: grouped.passages.get(version.id) ?? [],
       diseaseSections: grouped.diseaseSections.get(version.id) ?? [],
+      populations: grouped.populations.get(version.id) ?? [],
       criteria: grouped.criteria.get(version.id) ?? [],
       limits: grouped.limits.get(version.id) ?? [],
       codes: grouped.codes.get(version.id) ?? [],

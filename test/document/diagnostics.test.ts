@@ -31,8 +31,8 @@ const rejected: { name: string; text: string; errors: [code: string, line: numbe
   { name: 'a document cut inside its last reference', text: seed.slice(0, seed.indexOf('Drug Shortages and Discontinuations')), errors: [['PARSE_TRUNCATED', 127]] },
   { name: 'no codes', text: replaceOnce(seed, '- J9039 - Injection, blinatumomab, 1 microgram', ''), errors: [['PARSE_NO_CODES', 77]] },
   { name: 'no lines of business', text: seed.replace(/<input[^\n]*\n/g, ''), errors: [['PARSE_NO_LINES_OF_BUSINESS', 77]] },
-  { name: 'an indication with no scenarios', text: replaceOnce(seed, ' - As a single agent for relapsed/refractory B-cell ALL\n', '').replace(/\n - As consolidation[^\n]*/, ''), errors: [['PARSE_NO_SCENARIOS', 47]] },
-  { name: 'a duplicated section', text: `${seed}\n\nREFERENCES\n\n1. Again.`, errors: [['PARSE_DUPLICATE_SECTION', 129]] },
+  { name: 'an indication with no scenarios', text: replaceOnce(seed, ' - As a single agent for relapsed/refractory B-cell ALL\n', '').replace(/\n - As consolidation[^\n]*/, ''), errors: [['PARSE_NO_SCENARIOS', 49]] },
+  { name: 'a duplicated section', text: `${seed}\n\nREFERENCES\n\n1. Again.`, errors: [['PARSE_DUPLICATE_SECTION', 129], ['PARSE_UNRECOGNIZED_LINE', 131]] },
   { name: 'a line of business listed twice', text: replaceOnce(seed, '<input type="checkbox"/>\tMedicare Advantage', '<input type="checkbox"/>\tMedicaid'), errors: [['PARSE_DUPLICATE_LINE_OF_BUSINESS', 89]] },
 ];
 
@@ -41,6 +41,67 @@ describe('documents with errors are rejected with located, coded diagnostics', (
     const result = parseGuideline(text);
     expect(result.document).toBeNull();
     expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual(errors);
+  });
+});
+
+describe('content the template cannot place is refused, never kept aside', () => {
+  it('an unknown section heading and its lines are errors at their lines', () => {
+    const result = parseGuideline(replaceOnce(seed, 'LEGAL AND COMPLIANCE\n', 'DOSAGE AND ADMINISTRATION\n\nGive it slowly.\n\nLEGAL AND COMPLIANCE\n'));
+    expect(result.document).toBeNull();
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual([['PARSE_UNKNOWN_SECTION', 97], ['PARSE_UNRECOGNIZED_LINE', 99]]);
+  });
+
+  it('a line that is not a code, under Codes, is an error naming it', () => {
+    const result = parseGuideline(replaceOnce(seed, 'Codes\n\n- J9039', 'Codes\n\nthis line is not a code\n\n- J9039'));
+    expect(result.document).toBeNull();
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line, d.message])).toEqual([
+      ['PARSE_MALFORMED_CODE', 81, 'line 81 is not "CODE - description": "this line is not a code"'],
+    ]);
+  });
+
+  it('a paragraph among the exclusions is an error, not a lost criterion', () => {
+    const result = parseGuideline(replaceOnce(seed, '- Treatment exceeds the maximum duration', 'Treatment exceeds the maximum duration'));
+    expect(result.document).toBeNull();
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual([['PARSE_UNRECOGNIZED_LINE', 67]]);
+  });
+
+  it('a quantity a limit does not read is named with its line', () => {
+    const result = parseGuideline(replaceOnce(seed, '28 mcg/day.', '28 mcg/day (150 mg in total).'));
+    expect(result.document).toBeNull();
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line, d.message])).toEqual([
+      ['PARSE_UNREAD_LIMIT', 66, 'line 66: quantity "150 mg" was not read into the limit'],
+    ]);
+  });
+
+  it('a second population line is a population with its own scenarios, never a scenario', () => {
+    const text = replaceOnce(seed, ' - As a single agent for relapsed/refractory B-cell ALL\n', ' - As a single agent for relapsed/refractory B-cell ALL\n- Blincyto (blinatumomab) may be used in pediatric members one month and older with CD19-positive B-cell ALL in the following scenarios:\n - As consolidation therapy\n');
+    const section = parseGuideline(text).document?.indications[0];
+    expect(section?.populations.map((population) => [population.text.slice(0, 48), population.groups, population.scenarios.map((scenario) => scenario.text)])).toEqual([
+      ['Blincyto (blinatumomab) may be used in adult and', ['adult', 'pediatric'], [expect.stringContaining('As consolidation therapy of MRD'), 'As a single agent for relapsed/refractory B-cell ALL']],
+      ['Blincyto (blinatumomab) may be used in pediatric', ['pediatric'], ['As consolidation therapy']],
+    ]);
+  });
+
+  it('a population line indented as a scenario is an error', () => {
+    const text = replaceOnce(seed, ' - As a single agent for relapsed/refractory B-cell ALL\n', ' - As a single agent for relapsed/refractory B-cell ALL\n - Blincyto (blinatumomab) may be used in pediatric members with B-cell ALL in the following scenarios:\n');
+    expect(parseGuideline(text).diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual([['PARSE_POPULATION_AS_SCENARIO', 52]]);
+  });
+
+  it('"None listed" under Contraindications is a statement, not a criterion', () => {
+    const text = replaceOnce(seed, ' - Known hypersensitivity to blinatumomab or any component of the formulation.', ' - None listed in the product labeling.');
+    const document = parseGuideline(text).document;
+    expect(document?.contraindications).toEqual([]);
+    expect(document?.contraindicationsNone).toEqual({ text: 'None listed in the product labeling.', span: { startLine: 56, endLine: 56 } });
+  });
+
+  it('an empty Contraindications group is an error', () => {
+    const text = replaceOnce(seed, ' - Known hypersensitivity to blinatumomab or any component of the formulation.\n', '');
+    expect(parseGuideline(text).diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual([['PARSE_EMPTY_WARNING_GROUP', 55]]);
+  });
+
+  it('a line longer than the limit is refused before anything else is read', () => {
+    const text = replaceOnce(seed, 'STATEMENT\t2', `STATEMENT${'\t'.repeat(30_000)}2`);
+    expect(parseGuideline(text).diagnostics.map((d) => [d.code, d.line])).toEqual([['PARSE_LINE_TOO_LONG', 13]]);
   });
 });
 
@@ -55,11 +116,6 @@ describe('oddities are warnings that do not block', () => {
     expect(result.document?.references[5]?.duplicateOf).toBe(3);
   });
 
-  it('an unknown section heading keeps its lines and warns', () => {
-    const result = parseGuideline(replaceOnce(seed, 'LEGAL AND COMPLIANCE\n', 'DOSAGE AND ADMINISTRATION\n\nGive it slowly.\n\nLEGAL AND COMPLIANCE\n'));
-    expect(result.document?.unrecognized.map((p) => p.text)).toEqual(['DOSAGE AND ADMINISTRATION', 'Give it slowly.']);
-    expect(result.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['PARSE_UNKNOWN_SECTION', 'PARSE_UNRECOGNIZED_LINE']));
-  });
 
   it('HTML in a text field is read as text, never kept as markup', () => {
     const result = parseGuideline(replaceOnce(seed, '- Disease progression on', '- <script>alert(1)</script>Disease progression on'));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseBillingUnit } from '../../src/document/codes.ts';
+import { parseBillingUnit, parseCodeLine } from '../../src/document/coding.ts';
 import { parseYearMonth } from '../../src/document/dates.ts';
 import { checkboxCell, inlineText, listCellItems } from '../../src/document/inline-html.ts';
-import { parseLimits } from '../../src/document/limits.ts';
+import { readLimits } from '../../src/document/limits.ts';
+import { splitCells } from '../../src/document/lexer.ts';
 import { parseReference } from '../../src/document/references.ts';
 import { stableKey } from '../../src/document/stable-key.ts';
 
@@ -18,11 +19,61 @@ describe('quantitative limits', () => {
     ['Treatment exceeds the maximum duration limit of 4 cycles when used as induction and/or consolidation therapy.', 'MAX_DURATION', 4, 'cycle', [], 'induction and/or consolidation'],
     ['Treatment exceeds the maximum duration limit of 12 months when used as maintenance therapy.', 'MAX_DURATION', 12, 'month', [], 'maintenance'],
   ])('%s', (text, kind, amount, unit, per, qualifier) => {
-    expect(parseLimits(text)).toMatchObject([{ kind, amount, unit, per, qualifier }]);
+    expect(readLimits(text)).toMatchObject({ limits: [{ kind, amount, unit, per, qualifier, cap: null, interval: null, alternative: false }], problems: [] });
+  });
+
+  it('a weight-based dose with a cap and an interval keeps all three', () => {
+    expect(readLimits('Dosing exceeds single dose limit of Adcetris (brentuximab vedotin) 1.8 mg/kg up to a maximum of 180 mg every 3 weeks.').limits).toEqual([{
+      kind: 'MAX_DOSE', amount: 1.8, unit: 'mg', per: ['kg'], cap: { amount: 180, unit: 'mg' }, interval: { amount: 3, unit: 'week' },
+      qualifier: null, condition: null, alternative: false, sourceText: '1.8 mg/kg up to a maximum of 180 mg every 3 weeks',
+    }]);
+  });
+
+  it('a condition is kept as written', () => {
+    expect(readLimits('Dosing exceeds single dose limit of Yervoy (ipilimumab) 1 mg/kg every 3 weeks when used in combination with nivolumab.').limits[0]).toMatchObject({
+      amount: 1, per: ['kg'], interval: { amount: 3, unit: 'week' }, condition: 'when used in combination with nivolumab',
+    });
+  });
+
+  it('a limit counted in doses is a duration', () => {
+    expect(readLimits('Treatment exceeds the maximum duration limit of 12 doses when used in combination with doxorubicin, vinblastine, and dacarbazine.').limits).toMatchObject([
+      { kind: 'MAX_DURATION', amount: 12, unit: 'dose', condition: 'when used in combination with doxorubicin, vinblastine, and dacarbazine' },
+    ]);
+  });
+
+  it('a two-part limit gives the general limit and its alternative', () => {
+    expect(readLimits('Treatment exceeds the maximum duration limit of 6 cycles, or 3 cycles for members proceeding to hematopoietic stem cell transplant.').limits).toMatchObject([
+      { amount: 6, unit: 'cycle', condition: null, alternative: false },
+      { amount: 3, unit: 'cycle', condition: 'for members proceeding to hematopoietic stem cell transplant', alternative: true },
+    ]);
+    expect(readLimits('Treatment exceeds the maximum duration limit of 24 months, or 12 months when used as adjuvant therapy.').limits).toMatchObject([
+      { amount: 24, unit: 'month', qualifier: null, alternative: false },
+      { amount: 12, unit: 'month', qualifier: 'adjuvant', alternative: true },
+    ]);
+  });
+
+  it.each([
+    ['Dosing exceeds single dose limit of X 1.8 mg/kg up to a maximum of 180 mg every 3 weeks, not to exceed 16 cycles.', 'quantity "16 cycles" was not read into the limit'],
+    ['Dosing exceeds single dose limit of X 28 mcg/day in adults and 15 mcg/m2/day in children.', 'quantity "15 mcg" was not read into the limit'],
+    ['Dosing exceeds single dose limit of X 10 mg/kg every 2 weeks up to 1,000 mg.', 'quantity "1,000 mg" was not read into the limit'],
+    ['Dosing exceeds 28 mcg/day.', 'no "dose limit of" or "duration limit of" before the quantity in "Dosing exceeds 28 mcg/day."'],
+  ])('a quantity the grammar cannot place is refused, never dropped: %s', (text, problem) => {
+    expect(readLimits(text)).toEqual({ limits: [], problems: [problem] });
   });
 
   it('text without a limit yields none', () => {
-    expect(parseLimits('Disease progression on or after treatment with Blincyto (blinatumomab).')).toEqual([]);
+    expect(readLimits('Disease progression on or after treatment with Blincyto (blinatumomab).')).toEqual({ limits: [], problems: [] });
+  });
+});
+
+describe('cells and codes', () => {
+  it('a tab or a run of two or more spaces separates cells; one space does not', () => {
+    expect(splitCells('Original Date: March 2015\tLast Revised Date: January 2026   Implementation Date: January 2026\t\t')).toEqual([
+      'Original Date: March 2015', 'Last Revised Date: January 2026', 'Implementation Date: January 2026',
+    ]);
+  });
+  it.each([' - ', ' – ', ' — '])('a code and its description may be separated by "%s"', (dash) => {
+    expect(parseCodeLine(1, `J9039${dash}Injection, blinatumomab, 1 microgram`, span)).toMatchObject({ code: 'J9039', description: 'Injection, blinatumomab, 1 microgram' });
   });
 });
 

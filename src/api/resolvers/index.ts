@@ -3,7 +3,7 @@ import { DateScalar, DateTimeScalar, JSONScalar, YearMonthScalar } from './scala
 import { comparisonResolvers, determinationResolvers, impactAnalysisResolvers, searchHitResolvers } from './determination.ts';
 import { guidelineResolvers } from './guideline.ts';
 import { mutationResolvers, queryResolvers } from './root.ts';
-import { continuationResolvers, criterionResolvers, diseaseSectionResolvers, ruleSetResolvers, sourceResolvers, versionResolvers } from './version.ts';
+import { continuationResolvers, criterionResolvers, diseaseSectionResolvers, populationResolvers, ruleSetResolvers, sourceResolvers, versionResolvers } from './version.ts';
 
 export const resolvers: Resolvers = {
   Date: DateScalar,
@@ -19,6 +19,7 @@ export const resolvers: Resolvers = {
   GuidelineVersion: versionResolvers,
   Criterion: criterionResolvers,
   DiseaseSection: diseaseSectionResolvers,
+  Population: populationResolvers,
   ContinuationExemption: continuationResolvers,
   SourceDocument: sourceResolvers,
   RuleSetInfo: ruleSetResolvers,

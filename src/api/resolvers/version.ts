@@ -2,7 +2,8 @@ import type { Criterion, CriterionKind, Diagnostic } from '../../domain/document
 import { allCriteria } from '../../domain/criteria.ts';
 import { dateOf } from '../../domain/calendar.ts';
 import { formatYearMonth } from '../../domain/document.ts';
-import type { CriterionResolvers, DiseaseSectionResolvers, ContinuationExemptionResolvers, GuidelineVersionResolvers, RuleSetInfoResolvers, SourceDocumentResolvers } from '../generated/resolvers-types.ts';
+import { populationKey } from '../../domain/population-key.ts';
+import type { CriterionResolvers, DiseaseSectionResolvers, PopulationResolvers, ContinuationExemptionResolvers, GuidelineVersionResolvers, RuleSetInfoResolvers, SourceDocumentResolvers } from '../generated/resolvers-types.ts';
 import { requirementOf } from '../../services/evaluate-request.ts';
 import type { VersionEntry } from '../../services/version-catalog.ts';
 import { toGlobalId } from '../global-id.ts';
@@ -40,6 +41,7 @@ export const versionResolvers: GuidelineVersionResolvers = {
   continuation: (version) => (version.document.continuation ? { continuation: version.document.continuation, version } : null),
   indications: (version) => version.document.indications.map((section) => ({ section, version })),
   contraindications: (version) => wrap(version, version.document.contraindications),
+  contraindicationsNone: (version) => version.document.contraindicationsNone,
   boxedWarnings: (version) => wrap(version, version.document.boxedWarnings),
   warnings: (version) => wrap(version, version.document.warnings),
   exclusions: (version) => wrap(version, version.document.exclusions),
@@ -81,9 +83,25 @@ export const diseaseSectionResolvers: DiseaseSectionResolvers = {
   name: ({ section }) => section.name,
   abbreviation: ({ section }) => section.abbreviation,
   qualifier: ({ section }) => section.qualifier,
-  population: ({ section }) => (section.population ? { ...section.population, groups: [...section.population.groups], markers: [...section.population.markers] } : null),
-  scenarios: ({ section, version }) => wrap(version, section.scenarios),
+  populations: ({ section, version }) => section.populations.map((population) => ({ population, sectionOrdinal: section.ordinal, version })),
+  population: ({ section, version }) => {
+    const [first] = section.populations;
+    return first ? { population: first, sectionOrdinal: section.ordinal, version } : null;
+  },
+  scenarios: ({ section, version }) => wrap(version, section.populations.flatMap((population) => population.scenarios)),
   span: ({ section }) => section.span,
+};
+
+export const populationResolvers: PopulationResolvers = {
+  ordinal: ({ population }) => population.ordinal,
+  key: ({ population, sectionOrdinal }) => populationKey(sectionOrdinal, population.ordinal),
+  text: ({ population }) => population.text,
+  groups: ({ population }) => [...population.groups],
+  minimumAge: ({ population }) => population.minimumAge,
+  markers: ({ population }) => [...population.markers],
+  condition: ({ population }) => population.condition,
+  scenarios: ({ population, version }) => wrap(version, population.scenarios),
+  span: ({ population }) => population.span,
 };
 
 export const continuationResolvers: ContinuationExemptionResolvers = {
