@@ -120,8 +120,9 @@ function compareCriteria(section: string, before: readonly Criterion[], after: r
   return changes;
 }
 
+/** Every scenario of a section with its sub-items ("including:" lists), so a removed sub-item shows too. */
 function scenariosOf(section: DiseaseSection): Criterion[] {
-  return section.populations.flatMap((population) => population.scenarios);
+  return flatten(section.populations.flatMap((population) => population.scenarios));
 }
 
 /** Populations are matched by their place in the section (first, second, …): their text is what changes. */
@@ -173,6 +174,7 @@ function compareMetadata(before: GuidelineDocument, after: GuidelineDocument): C
     ['lastRevisedDate', formatYearMonth(before.header.lastRevisedDate), formatYearMonth(after.header.lastRevisedDate)],
     ['implementationDate', formatYearMonth(before.header.implementationDate), formatYearMonth(after.header.implementationDate)],
     ['copyright', before.header.copyright, after.header.copyright],
+    ['contraindicationsNone', before.contraindicationsNone?.text ?? '', after.contraindicationsNone?.text ?? ''],
   ];
   return fields
     .filter(([, old, current]) => old !== current)
@@ -243,11 +245,11 @@ function comparePolicyHistory(before: GuidelineDocument, after: GuidelineDocumen
 export function compareVersions(before: GuidelineDocument, after: GuidelineDocument): Change[] {
   return [
     ...compareMetadata(before, after),
-    ...compareCriteria('CONTINUATION', before.continuation?.conditions ?? [], after.continuation?.conditions ?? []),
+    ...compareCriteria('CONTINUATION', flatten(before.continuation?.conditions ?? []), flatten(after.continuation?.conditions ?? [])),
     ...compareIndications(before, after),
-    ...compareCriteria('CONTRAINDICATIONS', before.contraindications, after.contraindications),
-    ...compareCriteria('BOXED_WARNINGS', before.boxedWarnings, after.boxedWarnings),
-    ...compareCriteria('WARNINGS', before.warnings, after.warnings),
+    ...compareCriteria('CONTRAINDICATIONS', flatten(before.contraindications), flatten(after.contraindications)),
+    ...compareCriteria('BOXED_WARNINGS', flatten(before.boxedWarnings), flatten(after.boxedWarnings)),
+    ...compareCriteria('WARNINGS', flatten(before.warnings), flatten(after.warnings)),
     ...compareCriteria('EXCLUSIONS', flatten(before.exclusions), flatten(after.exclusions)),
     ...compareCodes(before, after),
     ...compareLinesOfBusiness(before, after),

@@ -39,6 +39,16 @@ export function buildCriterion(
   }
   context.usedKeys.add(key);
   const children = node.children.map((child, index) => buildCriterion(child, childKind, childKind, index + 1, key, context));
+  // A criterion introduces its sub-items ("… any of the following:", "… including:"). Sub-bullets under
+  // one that does not were most likely left behind by a deleted or mis-indented line: reading them as
+  // its details would change what both say.
+  if (children.length > 0 && !text.endsWith(':')) {
+    context.diagnostics.error(
+      ParseCode.UnintroducedSublist,
+      node.block.span.startLine,
+      `line ${node.block.span.startLine} has sub-items but does not introduce them with ":" (a line above them is missing or mis-indented?): "${text.slice(0, 80)}"`,
+    );
+  }
   const endLine = Math.max(node.block.span.endLine, ...children.map((child) => child.span.endLine));
   const reading = LIMIT_KINDS.has(kind) ? readLimits(text) : { limits: [], problems: [] };
   for (const problem of reading.problems) {

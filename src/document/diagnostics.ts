@@ -38,7 +38,7 @@ export const ParseCode = {
   NoExclusions: 'PARSE_NO_EXCLUSIONS',
   NoContinuationConditions: 'PARSE_NO_CONTINUATION_CONDITIONS',
   NoReferences: 'PARSE_NO_REFERENCES',
-  MixedBulletMarkers: 'PARSE_MIXED_BULLET_MARKERS',
+  UnintroducedSublist: 'PARSE_UNINTRODUCED_SUBLIST',
 } as const;
 
 export type ParseCode = (typeof ParseCode)[keyof typeof ParseCode];
