@@ -69,7 +69,40 @@ describe(`GraphQL API over HTTP on ${testProvider}`, () => {
     expect(first.body.data?.guidelines.edges.map((edge) => edge.node.number)).toEqual(['Evolut_CG_3258', 'Evolut_CG_3301']);
     expect(first.body.data?.guidelines.pageInfo.hasNextPage).toBe(true);
     const second = await api.graphql(`query($after: String) { guidelines(first: 2, after: $after) { edges { node { number } } pageInfo { hasNextPage } } }`, { after: first.body.data?.guidelines.pageInfo.endCursor });
-    expect(second.body.data).toEqual({ guidelines: { edges: [{ node: { number: 'Evolut_CG_3312' } }], pageInfo: { hasNextPage: false } } });
+    expect(second.body.data).toEqual({ guidelines: { edges: [{ node: { number: 'Evolut_CG_3312' } }, { node: { number: 'Evolut_CG_3340' } }], pageInfo: { hasNextPage: true } } });
+  });
+
+  it('serves each population line of a disease section with its own scenarios, and every part of a limit', async () => {
+    const { body } = await api.graphql<{ guideline: { currentVersion: { indications: { name: string; populations: { ordinal: number; key: string; groups: string[]; minimumAge: { value: number; unit: string }; scenarios: { key: string }[] }[]; scenarios: { key: string }[] }[]; exclusions: { limits: unknown[] }[] } } }>(
+      `{ guideline(number: "Evolut_CG_3340") { currentVersion {
+          indications { name populations { ordinal key groups minimumAge { value unit } scenarios { key } } scenarios { key } }
+          exclusions { limits { kind amount unit per cap { amount unit } interval { amount unit } qualifier condition alternative } }
+      } } }`,
+    );
+    const version = body.data?.guideline.currentVersion;
+    const hodgkin = version?.indications.find((section) => section.name === 'Classical Hodgkin Lymphoma');
+    expect(hodgkin?.populations.map((population) => [population.ordinal, population.key, population.groups, population.minimumAge, population.scenarios.length])).toEqual([
+      [1, 'POP-1', ['adult'], { value: 18, unit: 'year' }, 3],
+      [2, 'POP-1.2', ['pediatric'], { value: 2, unit: 'year' }, 1],
+    ]);
+    expect(hodgkin?.scenarios).toHaveLength(4);
+    expect(version?.exclusions[1]?.limits).toEqual([
+      { kind: 'MAX_DOSE', amount: 1.8, unit: 'mg', per: ['kg'], cap: { amount: 180, unit: 'mg' }, interval: { amount: 3, unit: 'week' }, qualifier: null, condition: null, alternative: false },
+    ]);
+    expect(version?.exclusions[3]?.limits).toEqual([
+      { kind: 'MAX_DURATION', amount: 12, unit: 'dose', per: [], cap: null, interval: null, qualifier: null, condition: 'when used in combination with doxorubicin, vinblastine, and dacarbazine', alternative: false },
+    ]);
+  });
+
+  it('serves "None listed" as the contraindications statement, with no contraindication criteria', async () => {
+    const { body } = await api.graphql(`{ guideline(number: "Evolut_CG_3355") { currentVersion { contraindications { key } contraindicationsNone { text span { startLine } } exclusions { text limits { amount unit qualifier alternative } } } } }`);
+    const version = (body.data as { guideline: { currentVersion: { contraindications: unknown[]; contraindicationsNone: unknown; exclusions: { text: string; limits: unknown[] }[] } } }).guideline.currentVersion;
+    expect(version.contraindications).toEqual([]);
+    expect(version.contraindicationsNone).toEqual({ text: 'None listed in the product labeling.', span: { startLine: expect.any(Number) } });
+    expect(version.exclusions.find((exclusion) => exclusion.text.includes('24 months'))?.limits).toEqual([
+      { amount: 24, unit: 'month', qualifier: null, alternative: false },
+      { amount: 12, unit: 'month', qualifier: 'adjuvant', alternative: true },
+    ]);
   });
 
   it('refetches any object by its opaque ID and rejects malformed IDs with BAD_USER_INPUT', async () => {
