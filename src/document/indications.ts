@@ -6,13 +6,15 @@ import { buildCriterion } from './criteria.ts';
 import { ParseCode } from './diagnostics.ts';
 import { inlineText, normalizeSpace } from './inline-html.ts';
 import type { LineToken } from './lexer.ts';
+import { trimTrailing } from './trim-chars.ts';
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
 };
 const MINIMUM_AGE = /\b(\d+|[a-z]+) (day|week|month|year)s?(?: of age)? and older\b/i;
-const MARKER = /\b([A-Z][A-Za-z0-9]*(?:[-/][A-Z0-9]+)*)[- ](positive|negative)\b/g;
+/** A biomarker name: "CD19", "HER2", "BCR-ABL", "K-Ras"; anchored, so it is checked word by word. */
+const MARKER_NAME = /^[A-Z][A-Za-z0-9]*(?:[-/][A-Z0-9]+)*$/;
 /** Small words a Title Case heading leaves in lower case. */
 const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'with', 'without', 'and/or']);
 
@@ -123,8 +125,28 @@ export function parsePopulation(ordinal: number, block: Block, scenarios: Popula
   const groups: ('adult' | 'pediatric')[] = [];
   if (/\badults?\b/i.test(text)) groups.push('adult');
   if (/\bpediatric\b|\bchildren\b/i.test(text)) groups.push('pediatric');
-  const markers = [...text.matchAll(MARKER)].map((match) => match[0]);
+  const markers = markersIn(text);
   return { ordinal, text, groups, minimumAge: minimumAge(text), markers, condition: conditionOf(text, markers), scenarios, span: block.span };
+}
+
+/** "CD19-positive", "BCR-ABL positive": a marker name joined to positive/negative by a hyphen or a space. */
+function markersIn(text: string): string[] {
+  const words = text.split(' ');
+  const markers: string[] = [];
+  const status = (word: string): string | null => {
+    const bare = trimTrailing(word, ',;:.)');
+    return bare === 'positive' || bare === 'negative' ? bare : null;
+  };
+  words.forEach((raw, index) => {
+    const word = raw.startsWith('(') ? raw.slice(1) : raw;
+    const hyphen = word.lastIndexOf('-');
+    const joined = hyphen > 0 ? status(word.slice(hyphen + 1)) : null;
+    if (joined && MARKER_NAME.test(word.slice(0, hyphen))) markers.push(`${word.slice(0, hyphen)}-${joined}`);
+    const next = words[index + 1];
+    const spaced = next === undefined ? null : status(next);
+    if (spaced && MARKER_NAME.test(trimTrailing(word, ','))) markers.push(`${word} ${spaced}`);
+  });
+  return markers;
 }
 
 /** "… with CD19-positive B-cell ALL in the following scenarios:" → "B-cell ALL" (markers are kept apart). */

@@ -1,8 +1,20 @@
 import { parseDocument } from 'htmlparser2';
 import type { ChildNode } from 'domhandler';
 
-/** Markdown-style autolinks (<https://…>) are not HTML tags: they are kept as their URL text. */
-const AUTOLINK = /<(https?:\/\/[^>\s]+)>/g;
+/** Markdown-style autolinks (<https://…>) are not HTML tags: they are kept as their URL text. Found by scanning. */
+function autolinks(raw: string): { index: number; length: number; url: string }[] {
+  const found: { index: number; length: number; url: string }[] = [];
+  for (let at = raw.indexOf('<http'); at >= 0; at = raw.indexOf('<http', at + 1)) {
+    const close = raw.indexOf('>', at);
+    if (close < 0) break;
+    const url = raw.slice(at + 1, close);
+    if ((url.startsWith('http://') || url.startsWith('https://')) && url.length > 8 && !/\s/.test(url) && !url.includes('<')) {
+      found.push({ index: at, length: close - at + 1, url });
+      at = close;
+    }
+  }
+  return found;
+}
 
 /**
  * Plain text of a line that may hold inline HTML (<u>, <i>, <input>, <ul>). Entities are decoded;
@@ -12,10 +24,10 @@ export function inlineText(raw: string): string {
   if (!raw.includes('<') && !raw.includes('&')) return raw;
   let out = '';
   let last = 0;
-  for (const match of raw.matchAll(AUTOLINK)) {
-    out += htmlText(raw.slice(last, match.index));
-    out += match[1];
-    last = match.index + match[0].length;
+  for (const link of autolinks(raw)) {
+    out += htmlText(raw.slice(last, link.index));
+    out += link.url;
+    last = link.index + link.length;
   }
   return out + htmlText(raw.slice(last));
 }

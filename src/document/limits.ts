@@ -178,7 +178,7 @@ class LimitReader {
         this.#take(1);
       } else if (qualifier === null && condition === null && this.#isWord(0, 'when') && this.#isWord(1, 'used') && this.#isWord(2, 'as')) {
         const phase = this.#clauseUntilEnd(3);
-        qualifier = phase.replace(/\s+therapy$/i, '').trim() || null;
+        qualifier = (phase.toLowerCase().endsWith(' therapy') ? phase.slice(0, -' therapy'.length) : phase).trim() || null;
       } else if (condition === null && this.#isWord(0, 'when', 'for', 'in')) {
         condition = this.#clauseUntilEnd(0) || null;
       } else break;

@@ -3,33 +3,74 @@ import { referenceIdentity } from '../domain/reference-identity.ts';
 import type { Block } from './blocks.ts';
 import type { DiagnosticCollector } from './diagnostics.ts';
 import { ParseCode } from './diagnostics.ts';
+import { trimTrailing, WHITESPACE_CHARS } from './trim-chars.ts';
 
 const DOI = /\bdoi:\s*(10\.\d{4,9}\/\S+)/i;
 const URL = /<(https?:\/\/[^>\s]+)>|(https?:\/\/\S+)/;
-/** "Authors, et al. Title. *Journal*. Publication." — the journal-article citation style of the template. */
-const ARTICLE = /^(.+?(?:et al\.|\.))\s+(.+?[.?!])\s+\*([^*]+)\*\.?\s*(.*)$/;
-
 /** A DOI never ends in sentence punctuation; the citation's own period is not part of it. */
 export function normalizeDoi(doi: string): string {
-  return doi.replace(/[.,;]+$/, '');
+  return trimTrailing(doi, '.,;');
+}
+
+interface ArticleParts {
+  readonly authors: string;
+  readonly title: string;
+  readonly journal: string;
+  readonly rest: string;
+}
+
+/**
+ * "Authors, et al. Title. *Journal*. Publication." — the journal-article citation style of the
+ * template: the journal is the first *italic* run that follows a finished title sentence, the
+ * authors end at the first ". " before it. Read by scanning, not by a backtracking pattern.
+ */
+function articleParts(citation: string): ArticleParts | null {
+  let journalStart = -1;
+  for (let at = citation.indexOf('*'); at >= 0; at = citation.indexOf('*', at + 1)) {
+    const before = citation.slice(0, at);
+    const trimmed = trimTrailing(before, WHITESPACE_CHARS);
+    if (trimmed.length < before.length && '.?!'.includes(trimmed.at(-1) ?? '')) {
+      journalStart = at;
+      break;
+    }
+  }
+  if (journalStart < 0) return null;
+  const journalEnd = citation.indexOf('*', journalStart + 1);
+  if (journalEnd < 0 || journalEnd === journalStart + 1) return null;
+  const front = trimTrailing(citation.slice(0, journalStart), WHITESPACE_CHARS);
+  let authorsEnd = -1;
+  for (let at = front.indexOf('.', 1); at >= 0 && at < front.length - 1; at = front.indexOf('.', at + 1)) {
+    if (WHITESPACE_CHARS.includes(front[at + 1] ?? '') && front.slice(at + 1).trim() !== '') {
+      authorsEnd = at;
+      break;
+    }
+  }
+  if (authorsEnd < 0) return null;
+  const rest = citation.slice(journalEnd + 1);
+  return {
+    authors: front.slice(0, authorsEnd + 1),
+    title: front.slice(authorsEnd + 1).trim(),
+    journal: citation.slice(journalStart + 1, journalEnd),
+    rest: (rest.startsWith('.') ? rest.slice(1) : rest).trimStart(),
+  };
 }
 
 export function parseReference(ordinal: number, citation: string, span: SourceSpan): Reference {
   const doiMatch = DOI.exec(citation);
   const urlMatch = URL.exec(citation);
-  const article = ARTICLE.exec(citation);
-  const publication = article ? publicationOf(article[4] ?? '') : null;
-  const yearMatch = /\b(19|20)\d{2}\b/.exec(article ? (article[4] ?? '') : citation);
+  const article = articleParts(citation);
+  const publication = article ? publicationOf(article.rest) : null;
+  const yearMatch = /\b(19|20)\d{2}\b/.exec(article ? article.rest : citation);
   return {
     ordinal,
     citation,
-    authors: article ? (article[1] ?? '').replace(/(?<!et al)\.$/, '') : null,
-    title: article ? (article[2] ?? '').replace(/\.$/, '') : null,
-    journal: article ? (article[3] ?? '').trim() : null,
+    authors: article ? (article.authors.endsWith('et al.') ? article.authors : article.authors.slice(0, -1)) : null,
+    title: article ? (article.title.endsWith('.') ? article.title.slice(0, -1) : article.title) : null,
+    journal: article ? article.journal.trim() : null,
     publication,
     year: yearMatch ? Number(yearMatch[0]) : null,
     doi: doiMatch ? normalizeDoi(doiMatch[1] ?? '') : null,
-    url: urlMatch ? (urlMatch[1] ?? urlMatch[2] ?? '').replace(/[.,;]+$/, '') : null,
+    url: urlMatch ? trimTrailing(urlMatch[1] ?? urlMatch[2] ?? '', '.,;') : null,
     duplicateOf: null,
     span,
   };
@@ -37,7 +78,9 @@ export function parseReference(ordinal: number, citation: string, span: SourceSp
 
 /** "2024 Jul 25;391(4):320-333. doi: …" → "2024 Jul 25;391(4):320-333". */
 function publicationOf(rest: string): string | null {
-  const withoutDoi = rest.replace(/\s*doi:.*$/i, '').replace(/\.$/, '').trim();
+  const doiAt = rest.toLowerCase().indexOf('doi:');
+  const beforeDoi = (doiAt < 0 ? rest : rest.slice(0, doiAt)).trim();
+  const withoutDoi = (beforeDoi.endsWith('.') ? beforeDoi.slice(0, -1) : beforeDoi).trim();
   return withoutDoi === '' ? null : withoutDoi;
 }
 

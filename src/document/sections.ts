@@ -46,7 +46,7 @@ export interface Segmented {
 
 /** Case, spacing and inline markup do not change which heading a line is. */
 function headingKey(text: string): string {
-  return normalizeSpace(inlineText(text)).toLowerCase().replace(/\s*\/\s*/g, '/');
+  return normalizeSpace(inlineText(text)).toLowerCase().split('/').map((part) => part.trim()).join('/');
 }
 
 const SECTION_BY_KEY = new Map<string, SectionTitle>(SECTION_TITLES.map((title) => [headingKey(title), title]));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CriterionKind } from '../domain/document.ts';
+import { trimTrailing } from './trim-chars.ts';
 
 const PREFIX: Readonly<Record<CriterionKind, string>> = {
   CONTINUATION_CONDITION: 'CONT',
@@ -13,7 +14,7 @@ const PREFIX: Readonly<Record<CriterionKind, string>> = {
 
 /** Case, spacing and final punctuation do not change what a criterion says. */
 export function normalizeCriterionText(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').replace(/[\s.;:,]+$/, '').trim();
+  return trimTrailing(text.toLowerCase().replace(/\s+/g, ' '), ' .;:,').trim();
 }
 
 /**
