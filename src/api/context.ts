@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Caller } from './authorization.ts';
 import type { Database } from '../store/database.ts';
 import type { VersionCatalog, VersionEntry } from '../services/version-catalog.ts';
+import type { DraftEvaluator } from '../services/draft-evaluator.ts';
 import type { GuidelineRow, VersionSummary } from '../store/guideline-reader.ts';
 import { findGuidelinesByIds, versionSummaries } from '../store/guideline-reader.ts';
 
@@ -9,6 +10,8 @@ export interface ApiContext {
   readonly caller: Caller;
   readonly database: Database;
   readonly catalog: VersionCatalog;
+  /** Evaluates drafts in worker threads with a hard deadline. */
+  readonly drafts: DraftEvaluator;
   /** "Today" for currentVersion: read once per request, never inside pure code. */
   readonly now: Date;
   readonly loaders: Loaders;

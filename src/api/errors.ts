@@ -3,7 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError } from '../domain/errors.ts';
 
 /** The documented error codes; anything else leaving a resolver is masked as INTERNAL_SERVER_ERROR. */
-export const PUBLIC_CODES = new Set(['QUERY_TOO_COSTLY', 'TIMEOUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'NO_EFFECTIVE_VERSION', 'NOT_DECIDABLE', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+export const PUBLIC_CODES = new Set(['QUERY_TOO_COSTLY', 'TIMEOUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'NO_EFFECTIVE_VERSION', 'NOT_DECIDABLE', 'DEADLINE_EXCEEDED', 'SERVICE_BUSY', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
 /**
  * Domain errors become coded GraphQL errors; unexpected errors (database down, bugs) are masked so

@@ -11,6 +11,7 @@ import { ping } from '../store/database.ts';
 import { openMigrationDriver } from '../store/migrations/migration-drivers.ts';
 import { pendingMigrationNames } from './readiness.ts';
 import { VersionCatalog } from '../services/version-catalog.ts';
+import { createDraftEvaluator, DEFAULT_DRAFT_DEADLINE_MS } from '../services/draft-evaluator.ts';
 import type { ApiContext } from './context.ts';
 import { createLoaders } from './context.ts';
 import type { AbuseLimits } from './abuse-limits.ts';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   readonly limits?: AbuseLimits;
   /** Callers without an API key read policy content as READER (never decide or audit). */
   readonly anonymousRead: boolean;
+  /** Hard deadline for one evaluateDraft (parsed in a worker thread); default 2 s. */
+  readonly draftDeadlineMs?: number;
 }
 
 export interface ApiServer {
@@ -81,6 +84,7 @@ function wantsHtml(request: IncomingMessage): boolean {
 export async function createApiServer(options: ServerOptions): Promise<ApiServer> {
   const { database, logger } = options;
   const catalog = new VersionCatalog(database.client);
+  const drafts = createDraftEvaluator({ deadlineMs: options.draftDeadlineMs ?? DEFAULT_DRAFT_DEADLINE_MS });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const clock = options.clock ?? (() => new Date());
   const limits = options.limits ?? DEFAULT_LIMITS;
@@ -202,7 +206,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     const result = await Promise.race([
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
-        context: async () => ({ caller, database, catalog, now: clock(), loaders: createLoaders(database, catalog) }),
+        context: async () => ({ caller, database, catalog, drafts, now: clock(), loaders: createLoaders(database, catalog) }),
       }),
       timedOut,
     ]);
@@ -238,6 +242,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     stop: async () => {
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await apollo.stop();
+      await drafts.close();
     },
   };
 }

@@ -16,6 +16,11 @@ export interface Block {
   readonly span: SourceSpan;
 }
 
+/** A block being built: whether its last line ends a sentence is kept, so long joins stay linear. */
+interface OpenBlock extends Block {
+  readonly finished: boolean;
+}
+
 export interface BulletNode {
   readonly block: Block;
   readonly children: BulletNode[];
@@ -44,34 +49,41 @@ export function endsSentence(text: string): boolean {
  * Bullets always open a block.
  */
 export function toBlocks(tokens: readonly LineToken[], diagnostics: DiagnosticCollector, options: BlockOptions = {}): Block[] {
-  const blocks: Block[] = [];
+  const blocks: OpenBlock[] = [];
+  const parts: string[][] = [];
   for (const token of tokens) {
     if (token.kind === 'blank') continue;
     const text = normalizeSpace(inlineText(token.content));
     const previous = blocks.at(-1);
     const opensBlock = options.startsBlock?.(text) ?? false;
-    if (token.kind === 'text' && previous && !opensBlock && !endsSentence(previous.text)) {
+    if (token.kind === 'text' && previous && !opensBlock && !previous.finished) {
       diagnostics.info(ParseCode.WrappedLine, token.line.number, `line ${token.line.number} continues the text of line ${previous.span.startLine}`);
-      blocks[blocks.length - 1] = { ...previous, text: `${previous.text} ${text}`.trim(), span: { startLine: previous.span.startLine, endLine: token.line.number } };
+      if (text !== '') parts.at(-1)?.push(text);
+      blocks[blocks.length - 1] = { ...previous, finished: text === '' ? previous.finished : endsSentence(text), span: { startLine: previous.span.startLine, endLine: token.line.number } };
       continue;
     }
+    parts.push([text]);
     blocks.push({
       kind: token.kind === 'bullet' ? 'bullet' : 'paragraph',
       indent: token.indent,
       marker: token.kind === 'bullet' ? token.marker : null,
-      text,
+      text: '',
+      finished: endsSentence(text),
       span: { startLine: token.line.number, endLine: token.line.number },
     });
   }
-  return blocks;
+  return blocks.map(({ finished: _finished, ...block }, index) => ({ ...block, text: (parts[index] ?? []).join(' ') }));
 }
+
+/** The template nests three levels; far deeper nesting is not a guideline (and would exhaust the stack). */
+export const MAX_NESTING = 6;
 
 /**
  * Nests bullets by indentation relative to their neighbours: deeper than the bullet above makes a
  * child, otherwise the bullet is a sibling of the nearest shallower one. Which characters make the
  * indentation (spaces, tabs, non-breaking spaces) does not matter. A paragraph ends the list.
  */
-export function toBulletTree(blocks: readonly Block[]): BulletNode[] {
+export function toBulletTree(blocks: readonly Block[], diagnostics: DiagnosticCollector): BulletNode[] {
   const roots: BulletNode[] = [];
   const stack: BulletNode[] = [];
   for (const block of blocks) {
@@ -82,6 +94,10 @@ export function toBulletTree(blocks: readonly Block[]): BulletNode[] {
       continue;
     }
     while (stack.length > 0 && (stack.at(-1)?.block.indent ?? -1) >= block.indent) stack.pop();
+    if (stack.length >= MAX_NESTING) {
+      diagnostics.error(ParseCode.TooDeep, block.span.startLine, `line ${block.span.startLine} is nested more than ${MAX_NESTING} levels deep`);
+      stack.length = MAX_NESTING - 1;
+    }
     const parent = stack.at(-1);
     if (parent) parent.children.push(node);
     else roots.push(node);

@@ -15,8 +15,8 @@ export function splitConnective(text: string): { text: string; connective: Conne
 
 export interface CriterionContext {
   readonly diagnostics: DiagnosticCollector;
-  /** Keys already given in this document: a repeated criterion gets a suffixed key and an info. */
-  readonly usedKeys: Set<string>;
+  /** Keys already given in this document, each with the next suffix to try: a repeated criterion gets a suffixed key and an info. */
+  readonly usedKeys: Map<string, number>;
 }
 
 const LIMIT_KINDS = new Set<CriterionKind>(['EXCLUSION', 'EXCLUSION_DETAIL']);
@@ -32,12 +32,14 @@ export function buildCriterion(
   const { text, connective } = splitConnective(node.block.text);
   let key = stableKey(kind, scope, text);
   if (context.usedKeys.has(key)) {
-    let suffix = 2;
-    while (context.usedKeys.has(`${key}-${suffix}`)) suffix += 1;
-    context.diagnostics.info(ParseCode.DuplicateCriterion, node.block.span.startLine, `criterion repeats an earlier one; key ${key}-${suffix}`);
-    key = `${key}-${suffix}`;
+    const base = key;
+    let suffix = context.usedKeys.get(base) ?? 2;
+    while (context.usedKeys.has(`${base}-${suffix}`)) suffix += 1;
+    context.usedKeys.set(base, suffix + 1);
+    context.diagnostics.info(ParseCode.DuplicateCriterion, node.block.span.startLine, `criterion repeats an earlier one; key ${base}-${suffix}`);
+    key = `${base}-${suffix}`;
   }
-  context.usedKeys.add(key);
+  if (!context.usedKeys.has(key)) context.usedKeys.set(key, 2);
   const children = node.children.map((child, index) => buildCriterion(child, childKind, childKind, index + 1, key, context));
   // A criterion introduces its sub-items ("… any of the following:", "… including:"). Sub-bullets under
   // one that does not were most likely left behind by a deleted or mis-indented line: reading them as

@@ -39,14 +39,31 @@ export const ParseCode = {
   NoContinuationConditions: 'PARSE_NO_CONTINUATION_CONDITIONS',
   NoReferences: 'PARSE_NO_REFERENCES',
   UnintroducedSublist: 'PARSE_UNINTRODUCED_SUBLIST',
+  TooDeep: 'PARSE_TOO_DEEP',
+  TooManyDiagnostics: 'PARSE_TOO_MANY_DIAGNOSTICS',
 } as const;
 
 export type ParseCode = (typeof ParseCode)[keyof typeof ParseCode];
 
+/**
+ * A document with more diagnostics of one severity than this is reported by its first ones and a
+ * count: a flood of messages helps no one, and a hostile document must not make a huge answer.
+ */
+export const MAX_DIAGNOSTICS = 200;
+
 export class DiagnosticCollector {
   readonly #items: Diagnostic[] = [];
+  readonly #kept = { error: 0, warning: 0, info: 0 };
+  #dropped = 0;
+  #droppedErrors = 0;
 
   add(severity: DiagnosticSeverity, code: ParseCode, line: number, message: string): void {
+    if (this.#kept[severity] >= MAX_DIAGNOSTICS) {
+      this.#dropped += 1;
+      if (severity === 'error') this.#droppedErrors += 1;
+      return;
+    }
+    this.#kept[severity] += 1;
     this.#items.push({ code, severity, message, line });
   }
 
@@ -63,14 +80,17 @@ export class DiagnosticCollector {
   }
 
   hasErrors(): boolean {
-    return this.#items.some((item) => item.severity === 'error');
+    return this.#droppedErrors > 0 || this.#items.some((item) => item.severity === 'error');
   }
 
   /** Sorted by line, then severity, then code, so output is deterministic. */
   sorted(): Diagnostic[] {
     const rank = { error: 0, warning: 1, info: 2 } as const;
-    return [...this.#items].sort(
+    const sorted = [...this.#items].sort(
       (a, b) => a.line - b.line || rank[a.severity] - rank[b.severity] || a.code.localeCompare(b.code) || a.message.localeCompare(b.message),
     );
+    if (this.#dropped === 0) return sorted;
+    const last = Math.max(0, ...sorted.map((item) => item.line));
+    return [...sorted, { code: ParseCode.TooManyDiagnostics, severity: this.#droppedErrors > 0 ? 'error' : 'warning', message: `${this.#dropped} more diagnostics (${this.#droppedErrors} errors) not listed`, line: last }];
   }
 }

@@ -63,7 +63,7 @@ export function parseIndications(tokens: readonly LineToken[], tableOfContents: 
   const { diagnostics } = context;
   const listed = new Set(tableOfContents.map(headingKey));
   const blocks = toBlocks(tokens, diagnostics, { startsBlock: (text) => listed.has(headingKey(text)) || looksLikeDiseaseHeading(text) });
-  const roots = toBulletTree(blocks);
+  const roots = toBulletTree(blocks, diagnostics);
   let continuation: ContinuationExemption | null = null;
   const sections: DiseaseSection[] = [];
   let index = 0;

@@ -1,5 +1,6 @@
 import { parseDocument } from 'htmlparser2';
 import type { ChildNode } from 'domhandler';
+import { isWhitespace } from './lexer.ts';
 
 /** Markdown-style autolinks (<https://…>) are not HTML tags: they are kept as their URL text. Found by scanning. */
 function autolinks(raw: string): { index: number; length: number; url: string }[] {
@@ -77,6 +78,13 @@ export function listCellItems(raw: string): string[] {
   return items.map(normalizeSpace).filter((item) => item !== '');
 }
 
+/** Collapses every run of whitespace to one space and trims. Returns the text itself when it is already so (the common case). */
 export function normalizeSpace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  let clean = text.length === 0 || (text[0] !== ' ' && text[text.length - 1] !== ' ');
+  for (let index = 0; clean && index < text.length; index += 1) {
+    const char = text[index];
+    if (char === ' ') clean = text[index + 1] !== ' ';
+    else if (isWhitespace(char)) clean = false;
+  }
+  return clean ? text : text.replace(/\s+/g, ' ').trim();
 }

@@ -39,8 +39,13 @@ const BULLET_MARKERS = new Set(['-', '*', '+', '•', '◦', '▪', '▫', '■'
 
 const TAB_WIDTH = 4;
 
+/** JavaScript's \s, by character code: this runs for every character, where a regex test costs too much. */
 export function isWhitespace(char: string | undefined): boolean {
-  return char !== undefined && /\s/u.test(char);
+  if (char === undefined) return false;
+  const code = char.charCodeAt(0);
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 160) return false;
+  return code === 160 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
 /** One token per line. Linear in the line length: a plain scan, no regular expression. */

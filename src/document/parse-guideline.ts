@@ -56,7 +56,7 @@ export function parseGuideline(text: string): ParseResult {
     return { document: null, diagnostics: diagnostics.sorted() };
   }
   const segmented = segment(lexLines(lines), diagnostics);
-  const context: CriterionContext = { diagnostics, usedKeys: new Set() };
+  const context: CriterionContext = { diagnostics, usedKeys: new Map() };
   const document = buildDocument(segmented, context);
   checkOrganizationNames(document, diagnostics);
   return { document: diagnostics.hasErrors() ? null : document, diagnostics: diagnostics.sorted() };

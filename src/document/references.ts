@@ -25,22 +25,21 @@ interface ArticleParts {
  * authors end at the first ". " before it. Read by scanning, not by a backtracking pattern.
  */
 function articleParts(citation: string): ArticleParts | null {
+  // Each look-back stops at the first character that is not whitespace, so the scan stays linear.
   let journalStart = -1;
-  for (let at = citation.indexOf('*'); at >= 0; at = citation.indexOf('*', at + 1)) {
-    const before = citation.slice(0, at);
-    const trimmed = trimTrailing(before, WHITESPACE_CHARS);
-    if (trimmed.length < before.length && '.?!'.includes(trimmed.at(-1) ?? '')) {
-      journalStart = at;
-      break;
-    }
+  for (let at = citation.indexOf('*'); at >= 0 && journalStart < 0; at = citation.indexOf('*', at + 1)) {
+    let before = at - 1;
+    while (before >= 0 && WHITESPACE_CHARS.includes(citation[before] ?? '')) before -= 1;
+    if (before < at - 1 && before >= 0 && '.?!'.includes(citation[before] ?? '')) journalStart = at;
   }
   if (journalStart < 0) return null;
   const journalEnd = citation.indexOf('*', journalStart + 1);
   if (journalEnd < 0 || journalEnd === journalStart + 1) return null;
   const front = trimTrailing(citation.slice(0, journalStart), WHITESPACE_CHARS);
   let authorsEnd = -1;
-  for (let at = front.indexOf('.', 1); at >= 0 && at < front.length - 1; at = front.indexOf('.', at + 1)) {
-    if (WHITESPACE_CHARS.includes(front[at + 1] ?? '') && front.slice(at + 1).trim() !== '') {
+  for (let at = front.indexOf('.', 1); at >= 0 && at < front.length - 2; at = front.indexOf('.', at + 1)) {
+    // The front ends in the title's own punctuation, so any character after the space is a title.
+    if (WHITESPACE_CHARS.includes(front[at + 1] ?? '')) {
       authorsEnd = at;
       break;
     }

@@ -51,22 +51,21 @@ function headingKey(text: string): string {
 
 const SECTION_BY_KEY = new Map<string, SectionTitle>(SECTION_TITLES.map((title) => [headingKey(title), title]));
 
-/** A heading is a text line that is one cell only (a table-of-contents line has a page cell too). */
+/** No heading of the template, known or unknown, is longer: longer lines are never compared. */
+const MAX_HEADING_LENGTH = 120;
+
+/** A heading is a short text line that is one cell only (a table-of-contents line has a page cell too). */
 function singleCell(token: LineToken): string | null {
-  if (token.kind !== 'text') return null;
+  if (token.kind !== 'text' || token.content.length > MAX_HEADING_LENGTH) return null;
   const cells = splitCells(token.content);
   return cells.length === 1 ? (cells[0] ?? null) : null;
 }
 
-export function sectionTitleOf(token: LineToken): SectionTitle | null {
-  const cell = singleCell(token);
-  return cell === null ? null : (SECTION_BY_KEY.get(headingKey(cell)) ?? null);
-}
 
 /** An all-capitals line of words: shaped like a section heading the template does not have. */
 function looksLikeHeading(text: string): boolean {
   const letters = text.replace(/[^A-Za-z]/g, '');
-  return letters.length >= 4 && letters === letters.toUpperCase() && !/[.:;]$/.test(text) && text.length <= 120;
+  return letters.length >= 4 && letters === letters.toUpperCase() && !/[.:;]$/.test(text) && text.length <= MAX_HEADING_LENGTH;
 }
 
 export function segment(tokens: readonly LineToken[], diagnostics: DiagnosticCollector): Segmented {
@@ -82,7 +81,8 @@ export function segment(tokens: readonly LineToken[], diagnostics: DiagnosticCol
   };
 
   for (const token of tokens) {
-    const title = sectionTitleOf(token);
+    const cell = singleCell(token);
+    const title = cell === null ? null : (SECTION_BY_KEY.get(headingKey(cell)) ?? null);
     if (title) {
       close();
       inUnknown = false;
@@ -96,7 +96,6 @@ export function segment(tokens: readonly LineToken[], diagnostics: DiagnosticCol
       current = { title, headingLine: token.line.number, parts: new Map([['', []]]), part: '' };
       continue;
     }
-    const cell = singleCell(token);
     // Disease headings may be written in capitals inside INDICATIONS; elsewhere a capitals line is a section.
     if (current && cell !== null && current.title !== 'TABLE OF CONTENTS' && current.title !== 'INDICATIONS' && looksLikeHeading(cell) && !isSubheading(current.title, cell)) {
       close();

@@ -30,7 +30,7 @@ export function parseWarningGroups(tokens: readonly LineToken[], headingLine: nu
   const { diagnostics } = context;
   const value: { -readonly [K in keyof WarningGroups]: WarningGroups[K] } = { contraindications: [], contraindicationsNone: null, boxedWarnings: [], warnings: [], groupHeadings: [] };
   let sawContraindications = false;
-  for (const node of toBulletTree(toBlocks(tokens, diagnostics))) {
+  for (const node of toBulletTree(toBlocks(tokens, diagnostics), diagnostics)) {
     const group = node.block.kind === 'bullet' ? GROUPS.find((candidate) => candidate.pattern.test(node.block.text.replace(/:$/, ''))) : undefined;
     if (!group) {
       diagnostics.error(
@@ -71,7 +71,7 @@ export function parseWarningGroups(tokens: readonly LineToken[], headingLine: nu
 /** EXCLUSION CRITERIA: each top bullet is an exclusion, sub-bullets are its details; nothing else may appear. */
 export function parseExclusions(tokens: readonly LineToken[], headingLine: number, context: CriterionContext): Criterion[] {
   const value: Criterion[] = [];
-  for (const node of toBulletTree(toBlocks(tokens, context.diagnostics))) {
+  for (const node of toBulletTree(toBlocks(tokens, context.diagnostics), context.diagnostics)) {
     if (node.block.kind !== 'bullet') {
       for (const block of flattenNode(node)) {
         context.diagnostics.error(ParseCode.UnrecognizedLine, block.span.startLine, `line ${block.span.startLine} of EXCLUSION CRITERIA is not a bullet: "${block.text.slice(0, 80)}"`);

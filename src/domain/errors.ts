@@ -1,5 +1,10 @@
 /** Error codes clients may rely on; the API puts them in `extensions.code`. */
-export type ErrorCode = 'NOT_FOUND' | 'BAD_USER_INPUT' | 'NO_EFFECTIVE_VERSION' | 'NOT_DECIDABLE' | 'FORBIDDEN';
+export type ErrorCode =
+  | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'NO_EFFECTIVE_VERSION' | 'NOT_DECIDABLE' | 'FORBIDDEN'
+  /** Work on caller-supplied input ran past its hard deadline and was stopped. */
+  | 'DEADLINE_EXCEEDED'
+  /** Too much such work is queued already: try again later. */
+  | 'SERVICE_BUSY';
 
 export interface FieldProblem {
   readonly field: string;

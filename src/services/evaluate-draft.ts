@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { DeterminationResult } from '../domain/determination.ts';
+import type { Diagnostic } from '../domain/document.ts';
 import { badInput } from '../domain/errors.ts';
 import { parseGuideline } from '../document/parse-guideline.ts';
 import { compileRuleSet } from '../rules/compile-rule-set.ts';
@@ -17,13 +18,20 @@ export interface DraftInput {
   readonly evidence?: readonly Readonly<Record<string, unknown>>[] | null;
 }
 
-export type DraftEvaluation = DeterminationResult & { readonly outcome: Outcome; readonly factsUsed: readonly { key: string; value: unknown }[] };
+export type DraftEvaluation = DeterminationResult & {
+  readonly outcome: Outcome;
+  readonly factsUsed: readonly { key: string; value: unknown }[];
+  /** The parser's warnings and notes on the draft document (errors refuse the draft instead). */
+  readonly diagnostics: readonly Diagnostic[];
+};
 
 const MAX_DRAFT_CHARS = 500_000;
 
 /**
  * What-if against a document and rule set that are not published: parsed, checked and compiled
  * exactly as ingestion would, then decided. Nothing is stored; problems are BAD_USER_INPUT.
+ * Synchronous and CPU-bound on caller-supplied text: the API runs it in a worker with a hard
+ * deadline (draft-evaluator.ts), never on the event loop.
  */
 export function evaluateDraft(input: DraftInput): DraftEvaluation {
   if (input.document.length > MAX_DRAFT_CHARS || input.ruleSet.length > MAX_DRAFT_CHARS) {
@@ -46,5 +54,5 @@ export function evaluateDraft(input: DraftInput): DraftEvaluation {
   if (!ruleSet) throw badInput('the rule set does not bind to the document', problems.map((problem) => ({ field: 'ruleSet', message: `${problem.code} ${problem.message}` })));
   const request = readRawRequest(ruleSet, { dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness, facts: input.facts, evidence: input.evidence ?? [] });
   const decision = decide(ruleSet, request);
-  return { outcome: decision.outcome, ...renderDecision(ruleSet, decision) };
+  return { outcome: decision.outcome, ...renderDecision(ruleSet, decision), diagnostics: diagnostics.filter((diagnostic) => diagnostic.severity !== 'error') };
 }

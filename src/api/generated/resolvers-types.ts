@@ -243,6 +243,8 @@ export type DiseaseSection = {
 export type DraftEvaluation = {
   readonly __typename?: 'DraftEvaluation';
   readonly authorizedLimits: ReadonlyArray<AuthorizedLimit>;
+  /** The parser's warnings and notes on the draft document (its errors refuse the draft with BAD_USER_INPUT, one field per line). */
+  readonly diagnostics: ReadonlyArray<Diagnostic>;
   readonly factsUsed: ReadonlyArray<FactValue>;
   readonly missingFacts: ReadonlyArray<FactRequirement>;
   readonly notices: ReadonlyArray<Notice>;
@@ -525,7 +527,9 @@ export type Mutation = {
   readonly analyzeImpact: ImpactAnalysis;
   /**
    * What-if against a guideline document and rule set that are not published yet: both are parsed and
-   * checked exactly as ingestion would, then the request is decided. Nothing is stored.
+   * checked exactly as ingestion would, then the request is decided. Nothing is stored. The draft is
+   * read in a worker thread with a hard deadline (DEADLINE_EXCEEDED past it; SERVICE_BUSY when too
+   * many drafts wait), so a large or hostile draft never holds up other requests.
    */
   readonly evaluateDraft: DraftEvaluation;
   /**
@@ -1165,6 +1169,7 @@ export type DiseaseSectionResolvers<ContextType = ApiContext, ParentType extends
 
 export type DraftEvaluationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DraftEvaluation'] = ResolversParentTypes['DraftEvaluation']> = {
   authorizedLimits?: Resolver<ReadonlyArray<ResolversTypes['AuthorizedLimit']>, ParentType, ContextType>;
+  diagnostics?: Resolver<ReadonlyArray<ResolversTypes['Diagnostic']>, ParentType, ContextType>;
   factsUsed?: Resolver<ReadonlyArray<ResolversTypes['FactValue']>, ParentType, ContextType>;
   missingFacts?: Resolver<ReadonlyArray<ResolversTypes['FactRequirement']>, ParentType, ContextType>;
   notices?: Resolver<ReadonlyArray<ResolversTypes['Notice']>, ParentType, ContextType>;

@@ -4,7 +4,6 @@ import { startOfDay } from '../../domain/calendar.ts';
 import { compareGuidelineVersions } from '../../services/version-comparison.ts';
 import { analyzeImpact } from '../../services/analyze-impact.ts';
 import { evaluateRequest, toDetermination } from '../../services/evaluate-request.ts';
-import { evaluateDraft } from '../../services/evaluate-draft.ts';
 import { searchGuidelines } from '../../services/search-guidelines.ts';
 import { findDetermination } from '../../store/determination-store.ts';
 import { findGuidelinesByNumbers, matchingGuidelineIds, pageOfGuidelines } from '../../store/guideline-reader.ts';
@@ -114,7 +113,7 @@ export const mutationResolvers: MutationResolvers = {
       facts: input.facts, evidence: input.evidence ?? null, idempotencyKey: input.idempotencyKey, versionId,
     });
   },
-  evaluateDraft: (_root, { input }) => evaluateDraft({ ...input, evidence: input.evidence ?? null }),
+  evaluateDraft: (_root, { input }, context) => context.drafts.evaluate({ ...input, facts: input.facts.map((fact) => ({ key: fact.key, value: fact.value })), evidence: input.evidence ?? null }),
   analyzeImpact: async (_root, { versionId, limit }, context) => {
     const id = fromGlobalId(versionId, 'GuidelineVersion').parts[0] as string;
     const result = await analyzeImpact(context.database.client, context.catalog, id, limit ?? 100);

@@ -1,0 +1,53 @@
+import { Piscina } from 'piscina';
+import { DomainError } from '../domain/errors.ts';
+import type { DraftEvaluation, DraftInput } from './evaluate-draft.ts';
+import type { DraftOutcome } from './draft-worker.ts';
+
+export interface DraftEvaluatorOptions {
+  /** Hard deadline for one draft: the worker running it is terminated when it passes. */
+  readonly deadlineMs?: number;
+  readonly threads?: number;
+  /** Drafts waiting for a thread beyond this are refused with SERVICE_BUSY. */
+  readonly maxQueue?: number;
+}
+
+export interface DraftEvaluator {
+  evaluate(input: DraftInput): Promise<DraftEvaluation>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DRAFT_DEADLINE_MS = 2_000;
+
+/**
+ * Drafts are parsed, compiled and decided in worker threads (piscina), never on the event loop: a
+ * hostile or merely huge draft cannot stall other requests, and one that runs past its deadline is
+ * stopped by terminating its worker (synchronous work cannot be interrupted any other way).
+ */
+export function createDraftEvaluator(options: DraftEvaluatorOptions = {}): DraftEvaluator {
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DRAFT_DEADLINE_MS;
+  const pool = new Piscina({
+    filename: new URL('./draft-worker-entry.mjs', import.meta.url).href,
+    minThreads: 1,
+    maxThreads: options.threads ?? 1,
+    maxQueue: options.maxQueue ?? 8,
+    idleTimeout: 60_000,
+  });
+  return {
+    async evaluate(input) {
+      let outcome: DraftOutcome;
+      try {
+        outcome = (await pool.run(input, { signal: AbortSignal.timeout(deadlineMs) })) as DraftOutcome;
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === 'AbortError' || name === 'TimeoutError') {
+          throw new DomainError('DEADLINE_EXCEEDED', `the draft was not read within ${deadlineMs} ms and was stopped`, [{ field: 'document', message: 'deadline exceeded' }]);
+        }
+        if (/queue is at limit/i.test((error as Error).message)) throw new DomainError('SERVICE_BUSY', 'too many drafts are being evaluated: try again shortly');
+        throw error;
+      }
+      if (!outcome.ok) throw new DomainError(outcome.code, outcome.message, outcome.fields);
+      return outcome.value;
+    },
+    close: () => pool.destroy(),
+  };
+}
