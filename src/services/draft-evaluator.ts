@@ -7,7 +7,7 @@ export interface DraftEvaluatorOptions {
   /** Hard deadline for one draft: the worker running it is terminated when it passes. */
   readonly deadlineMs?: number;
   readonly threads?: number;
-  /** Drafts waiting for a thread beyond this are refused with SERVICE_BUSY. */
+  /** Drafts waiting for a free thread beyond this many are refused with SERVICE_BUSY. */
   readonly maxQueue?: number;
 }
 
@@ -25,15 +25,28 @@ export const DEFAULT_DRAFT_DEADLINE_MS = 2_000;
  */
 export function createDraftEvaluator(options: DraftEvaluatorOptions = {}): DraftEvaluator {
   const deadlineMs = options.deadlineMs ?? DEFAULT_DRAFT_DEADLINE_MS;
-  const pool = new Piscina({
-    filename: new URL('./draft-worker-entry.mjs', import.meta.url).href,
-    minThreads: 1,
-    maxThreads: options.threads ?? 1,
-    maxQueue: options.maxQueue ?? 8,
-    idleTimeout: 60_000,
-  });
+  const threads = options.threads ?? 1;
+  const maxQueue = options.maxQueue ?? 8;
+  const pool = new Piscina({ filename: new URL('./draft-worker-entry.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  // Drafts wait here, not in piscina's queue, so each deadline counts the draft's own run time only.
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = async (): Promise<void> => {
+    if (running < threads) {
+      running += 1;
+      return;
+    }
+    if (waiting.length >= maxQueue) throw new DomainError('SERVICE_BUSY', 'too many drafts are being evaluated: try again shortly');
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else running -= 1;
+  };
   return {
     async evaluate(input) {
+      await acquire();
       let outcome: DraftOutcome;
       try {
         outcome = (await pool.run(input, { signal: AbortSignal.timeout(deadlineMs) })) as DraftOutcome;
@@ -42,8 +55,9 @@ export function createDraftEvaluator(options: DraftEvaluatorOptions = {}): Draft
         if (name === 'AbortError' || name === 'TimeoutError') {
           throw new DomainError('DEADLINE_EXCEEDED', `the draft was not read within ${deadlineMs} ms and was stopped`, [{ field: 'document', message: 'deadline exceeded' }]);
         }
-        if (/queue is at limit/i.test((error as Error).message)) throw new DomainError('SERVICE_BUSY', 'too many drafts are being evaluated: try again shortly');
         throw error;
+      } finally {
+        release();
       }
       if (!outcome.ok) throw new DomainError(outcome.code, outcome.message, outcome.fields);
       return outcome.value;
