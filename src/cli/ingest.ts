@@ -5,10 +5,15 @@ import { expandDocumentPaths, ingestFiles } from '../services/ingest-files.ts';
 import { prepareDatabase } from '../store/prepare-database.ts';
 import { databaseUrl } from './config.ts';
 
-function formatDiagnostics(result: IngestResult): string[] {
+/** Errors and warnings as `file:line: severity CODE message` (compiler style); notes only with --verbose. */
+function formatDiagnostics(result: IngestResult, verbose: boolean): string[] {
   return result.diagnostics
-    .filter((diagnostic) => diagnostic.severity === 'error')
-    .map((diagnostic) => `${result.fileName}:${diagnostic.line}: ${diagnostic.code} ${diagnostic.message}`);
+    .filter((diagnostic) => verbose || diagnostic.severity !== 'info')
+    .map((diagnostic) => `${result.fileName}:${diagnostic.line}: ${diagnostic.severity} ${diagnostic.code} ${diagnostic.message}`);
+}
+
+function count(results: readonly IngestResult[], severity: 'error' | 'warning'): number {
+  return results.reduce((sum, result) => sum + result.diagnostics.filter((diagnostic) => diagnostic.severity === severity).length, 0);
 }
 
 const program = new Command()
@@ -16,26 +21,28 @@ const program = new Command()
   .description('Load guideline documents (files or folders of .txt) into the database named by DATABASE_URL.')
   .argument('<paths...>', 'guideline documents or folders holding them')
   .option('--no-progress', 'never draw a progress bar')
-  .action(async (paths: string[], options: { progress: boolean }) => {
+  .option('--verbose', 'also print notes (wrapped lines joined, repeated criteria)')
+  .action(async (paths: string[], options: { progress: boolean; verbose?: boolean }) => {
     const files = expandDocumentPaths(paths);
     const { database } = await prepareDatabase(databaseUrl());
     const bar = options.progress && process.stderr.isTTY && files.length > 1
       ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} {file}', stream: process.stderr }, cliProgress.Presets.shades_classic)
       : null;
     bar?.start(files.length, 0, { file: '' });
-    const failures: string[] = [];
+    const messages: string[] = [];
     try {
       const summary = await ingestFiles(database.client, files, (result) => {
         bar?.increment({ file: result.fileName });
-        failures.push(...formatDiagnostics(result));
+        messages.push(...formatDiagnostics(result, options.verbose ?? false));
         if (!bar && files.length <= 20) console.log(`${result.status.padEnd(9)} ${result.fileName}${result.guidelineNumber ? ` (${result.guidelineNumber})` : ''}`);
       });
       bar?.stop();
-      for (const line of failures) console.error(line);
+      for (const line of messages) console.error(line);
       const undecidable = summary.results.filter((result) => result.status === 'loaded' && result.decidable === false).length;
       console.log(
         `loaded ${summary.loaded}, unchanged ${summary.unchanged}, rules attached ${summary.rulesAttached}, rejected ${summary.rejected}` +
-          `${undecidable ? ` (${undecidable} loaded without a reviewed rule set: not decidable)` : ''} — ${files.length} files, ${database.description}`,
+          `${undecidable ? ` (${undecidable} loaded without a reviewed rule set: not decidable)` : ''}; ${count(summary.results, 'error')} errors, ${count(summary.results, 'warning')} warnings` +
+          ` — ${files.length} files, ${database.description}`,
       );
       process.exitCode = summary.rejected > 0 ? 1 : 0;
     } finally {

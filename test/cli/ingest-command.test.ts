@@ -38,9 +38,13 @@ describe(`npm run ingest on ${testProvider}`, () => {
   it('loads a folder, rejects the bad file with file:line diagnostics and exits non-zero', async () => {
     const result = await ingest(folder);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/loaded 2, unchanged 0, rules attached 0, rejected 1 \(1 loaded without a reviewed rule set: not decidable\)/);
-    expect(result.stderr).toMatch(/truncated\.txt:\d+: PARSE_MISSING_DATE /);
-    expect(result.stderr).toMatch(/truncated\.txt:\d+: PARSE_MISSING_SECTION section INDICATIONS is missing/);
+    expect(result.stdout).toMatch(/loaded 2, unchanged 0, rules attached 0, rejected 1 \(1 loaded without a reviewed rule set: not decidable\); 11 errors, 3 warnings/);
+    expect(result.stderr).toMatch(/truncated\.txt:\d+: error PARSE_MISSING_DATE /);
+    expect(result.stderr).toMatch(/truncated\.txt:\d+: error PARSE_MISSING_SECTION section INDICATIONS is missing/);
+    // Warnings reach the operator too, with their lines; notes only with --verbose.
+    expect(result.stderr).toContain('Evolut_CG_3258-2026-01.txt:35: warning PARSE_ORGANIZATION_NAME_MISMATCH the header names the organization "Evolut" but the text says "Evolent"');
+    expect(result.stderr).toContain('Evolut_CG_3258-2026-01.txt:118: warning PARSE_DUPLICATE_REFERENCE reference 6 repeats reference 3');
+    expect(result.stderr).not.toContain('PARSE_WRAPPED_LINE');
   }, 60_000);
 
   it('is idempotent: the same files again are unchanged and write nothing', async () => {
