@@ -16,6 +16,8 @@ export const RuleSetCode = {
   LimitMismatch: 'RULES_LIMIT_MISMATCH',
   LimitUnitMismatch: 'RULES_LIMIT_UNIT_MISMATCH',
   LimitNotUsed: 'RULES_LIMIT_NOT_USED',
+  LimitUnsupported: 'RULES_LIMIT_UNSUPPORTED',
+  LimitUndeclared: 'RULES_LIMIT_UNDECLARED',
   Expression: 'RULES_EXPRESSION',
   UncoveredCriterion: 'RULES_UNCOVERED_CRITERION',
   BadAuthorization: 'RULES_BAD_AUTHORIZATION',
@@ -78,6 +80,20 @@ function sameLimit(declared: LimitDeclaration, parsed: QuantitativeLimit): boole
     (declared.per ?? []).join('/') === parsed.per.join('/') &&
     (declared.qualifier ?? null) === parsed.qualifier
   );
+}
+
+/**
+ * Parts of a limit in the text that a declaration cannot express yet (a cap, an interval, a
+ * condition, an alternative): comparing a fact with the amount alone would approve what the text
+ * denies (1.8 mg/kg for a 120 kg member is 216 mg, over the 180 mg cap), so such a limit is refused.
+ */
+function uncheckableParts(limit: QuantitativeLimit): string[] {
+  return [
+    ...(limit.cap ? [`a cap of ${limit.cap.amount} ${limit.cap.unit}`] : []),
+    ...(limit.interval ? [`an interval of every ${limit.interval.amount} ${limit.interval.unit}`] : []),
+    ...(limit.condition ? [`the condition "${limit.condition}"`] : []),
+    ...(limit.alternative ? ['being the alternative part of a two-part limit'] : []),
+  ];
 }
 
 function limitUnit(limit: QuantitativeLimit): string {
@@ -174,10 +190,20 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     const where = `exclusion ${rule.cites.key}`;
     const citation = cite(rule.cites, where);
     let limit: QuantitativeLimit | null = null;
+    const textLimits = criteria.get(rule.cites.key)?.limits ?? [];
+    // A limit in the text must be declared, so the rule compares with "$limit" (checked against the
+    // text) and never with a literal number that a later change of the text would not touch.
+    if (!rule.limit && textLimits.length > 0) {
+      problem(RuleSetCode.LimitUndeclared, `${where}: the text states a limit (${textLimits.map((found) => found.sourceText).join('; ')}) but the rule declares none`);
+    }
     if (rule.limit) {
       const parsed = criteria.get(rule.cites.key)?.limits ?? [];
       limit = parsed.find((candidate) => sameLimit(rule.limit as LimitDeclaration, candidate)) ?? null;
-      if (!limit) {
+      const unsupported = limit ? uncheckableParts(limit) : [];
+      if (limit && unsupported.length > 0) {
+        problem(RuleSetCode.LimitUnsupported, `${where}: the limit "${limit.sourceText}" also has ${unsupported.join(', ')}; a rule can compare only the amount, so it cannot decide this limit`);
+        limit = null;
+      } else if (!limit) {
         problem(RuleSetCode.LimitMismatch, `${where}: declared limit ${rule.limit.amount} ${[rule.limit.unit, ...(rule.limit.per ?? [])].join('/')} does not equal the limit in the text (${parsed.map((p) => `${p.amount} ${limitUnit(p)}`).join(', ') || 'none'})`);
       } else {
         const compared = factsComparedWithLimit(rule.when);

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stableKey } from '../../src/document/stable-key.ts';
 import { parseGuideline } from '../../src/document/parse-guideline.ts';
 import { compileRuleSet } from '../../src/rules/compile-rule-set.ts';
 import type { RuleSetSource } from '../../src/rules/rule-set.ts';
 import { validateRuleSetSource } from '../../src/rules/rule-set-schema.ts';
-import { fixtureText } from '../support/documents.ts';
+import { fixtureText, guidelinesDir } from '../support/documents.ts';
 import { loadGuideline } from '../support/rule-sets.ts';
 
 const { document, source } = loadGuideline('blincyto/Evolut_CG_3258-2026-01');
@@ -78,5 +81,69 @@ describe('rule-set checks added after review', () => {
     const copy = structuredClone(source) as Mutable;
     copy.authorize = (copy.authorize ?? []).map((rule) => (rule.kind === 'REMAINING_DURATION' ? { ...rule, used: ['requestedDosePerDayMcg'] } : rule));
     expect(compileRuleSet(copy, document).problems.map((p) => p.code)).toContain('RULES_BAD_AUTHORIZATION');
+  });
+});
+
+describe('limits and populations the parser now reads completely', () => {
+  const seedText = readFileSync(join(guidelinesDir, 'blincyto', 'Evolut_CG_3258-2026-01.txt'), 'utf8');
+  const doseText = 'Dosing exceeds single dose limit of Blincyto (blinatumomab) 28 mcg/day.';
+  const withDose = (replacement: string) => {
+    const parsed = parseGuideline(seedText.replace(doseText, replacement)).document;
+    if (!parsed) throw new Error('edited seed must parse');
+    const copy = structuredClone(source) as Mutable;
+    copy.exclusions = copy.exclusions.map((rule) => (rule.cites.text === doseText ? { ...rule, cites: { key: stableKey('EXCLUSION', '', replacement), text: replacement } } : rule));
+    copy.authorize = (copy.authorize ?? []).map((rule) => (rule.limitOf === 'EXC-de3884ab31' ? { ...rule, limitOf: stableKey('EXCLUSION', '', replacement) } : rule));
+    return compileRuleSet(copy, parsed).problems;
+  };
+
+  it('a limit with an interval, a cap or a condition cannot be bound to a rule that compares the amount only', () => {
+    for (const replacement of [
+      'Dosing exceeds single dose limit of Blincyto (blinatumomab) 28 mcg/day every 2 weeks.',
+      'Dosing exceeds single dose limit of Blincyto (blinatumomab) 28 mcg/day when used in combination with dasatinib.',
+    ]) {
+      const problems = withDose(replacement);
+      expect(problems.map((p) => p.code)).toContain('RULES_LIMIT_UNSUPPORTED');
+      expect(problems.find((p) => p.code === 'RULES_LIMIT_UNSUPPORTED')?.message).toMatch(/also has (an interval of every 2 week|the condition "when used in combination with dasatinib")/);
+    }
+  });
+
+  it('a limit in the text with no declared limit in its rule is refused (a literal would escape the text check)', () => {
+    const copy = structuredClone(source) as Mutable;
+    copy.exclusions = copy.exclusions.map((rule) => (rule.limit?.kind === 'MAX_DOSE' ? { cites: rule.cites, when: { fact: 'requestedDosePerDayMcg', gt: 28 } } : rule));
+    copy.authorize = [];
+    expect(compileRuleSet(copy, document).problems.map((p) => p.code)).toContain('RULES_LIMIT_UNDECLARED');
+  });
+
+  describe('a disease section with a second population line', () => {
+    const pediatricLine = 'Blincyto (blinatumomab) may be used in pediatric members one month and older with CD19-positive B-cell ALL in the following scenarios:';
+    const pediatricScenario = 'As a single agent for B-cell ALL in first relapse';
+    const twoPopulations = parseGuideline(seedText.replace(' - As a single agent for relapsed/refractory B-cell ALL\n', ` - As a single agent for relapsed/refractory B-cell ALL\n- ${pediatricLine}\n - ${pediatricScenario}\n`)).document;
+    if (!twoPopulations) throw new Error('two-population seed must parse');
+    const scenarioKey = stableKey('INDICATION_SCENARIO', 'Acute Lymphoblastic Leukemia', pediatricScenario);
+    const withPediatricRule = (scenariosOf: 'own' | 'adult'): RuleSetSource => {
+      const copy = structuredClone(source) as Mutable;
+      const adult = copy.indications[0];
+      if (!adult) throw new Error('seed rule set has an indication');
+      const pediatric = { section: adult.section, population: { cites: pediatricLine, when: adult.population.when }, scenarios: [{ cites: { key: scenarioKey, text: pediatricScenario }, when: { fact: 'treatmentSetting', eq: 'RELAPSED_REFRACTORY' } }] };
+      copy.indications = scenariosOf === 'own'
+        ? [adult, pediatric]
+        : [{ ...adult, scenarios: [...adult.scenarios, ...pediatric.scenarios] }, { ...pediatric, scenarios: [] }];
+      return copy;
+    };
+
+    it('each population is bound by quoting it, and cites its own key', () => {
+      const { ruleSet, problems } = compileRuleSet(withPediatricRule('own'), twoPopulations);
+      expect(problems).toEqual([]);
+      expect(ruleSet?.indications.map((indication) => indication.population.citation.key)).toEqual(['POP-1', 'POP-1.2']);
+    });
+
+    it('a scenario placed under the other population is refused', () => {
+      const problems = compileRuleSet(withPediatricRule('adult'), twoPopulations).problems;
+      expect(problems.map((p) => p.message)).toContain(`scenario ${scenarioKey} is not a scenario of the population "Blincyto (blinatumomab) may be used in adult and pediatric members one month and older with CD19-positive B-cell ALL in the following scenarios:"`);
+    });
+
+    it('the seed rule set alone leaves the pediatric scenario uncovered', () => {
+      expect(compileRuleSet(source, twoPopulations).problems.map((p) => p.code)).toContain('RULES_UNCOVERED_CRITERION');
+    });
   });
 });
