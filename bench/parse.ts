@@ -6,9 +6,10 @@
  * - Throughput: every shipped and fixture document, then a synthetic corpus of `--corpus` documents
  *   (src/corpus), parsed repeatedly for `--seconds`; documents/s and MB/s. The baseline is the lexer
  *   alone on the same text (every line turned into a token): the ratio is what the grammar adds.
- * - Hostile documents (test/support/hostile-documents.ts, about 1 MB each): median of 3 parses, and
- *   microseconds per KB against the seed's microseconds per KB. A ratio near 1 means linear cost;
- *   a backtracking pattern or a quadratic join shows as a ratio in the hundreds.
+ * - Hostile documents (test/support/hostile-documents.ts, about 1 MB each): median of 3 parses,
+ *   microseconds per KB against the seed's, and the time at 1 MB divided by the time at 512 KB of
+ *   the same construction: about 2 is linear cost, about 4 quadratic (a backtracking pattern or a
+ *   quadratic join shows as a ratio in the hundreds).
  */
 import { parseArgs } from 'node:util';
 import { syntheticGuideline } from '../src/corpus/synthetic-guideline.ts';
@@ -56,12 +57,15 @@ for (const [name, texts] of [['shipped and fixture documents', allDocuments().ma
 const seed = shippedText('blincyto/Evolut_CG_3258-2026-01.txt');
 const seedMicrosPerKb = (median(() => parseGuideline(seed), 101) * 1000) / (seed.length / 1024);
 console.log(`\nseed: ${seedMicrosPerKb.toFixed(1)} µs per KB`);
-console.log(`${'hostile document'.padEnd(66)} ${'KB'.padStart(6)} ${'ms'.padStart(8)} ${'µs/KB ÷ seed'.padStart(13)}  outcome`);
+console.log(`${'hostile document'.padEnd(66)} ${'KB'.padStart(6)} ${'ms'.padStart(8)} ${'µs/KB ÷ seed'.padStart(13)} ${'1 MB ÷ 512 KB'.padStart(14)}  outcome`);
+const halves = new Map(hostileDocuments(seed, 512 * 1024).map((document) => [document.name, document.text]));
 for (const { name, text } of hostileDocuments(seed)) {
   let refused = false;
   const ms = median(() => {
     refused = parseGuideline(text).document === null;
   });
+  const half = halves.get(name) ?? text;
+  const halfMs = median(() => parseGuideline(half));
   const ratio = (ms * 1000) / (text.length / 1024) / seedMicrosPerKb;
-  console.log(`${name.padEnd(66)} ${(text.length / 1024).toFixed(0).padStart(6)} ${ms.toFixed(1).padStart(8)} ${ratio.toFixed(2).padStart(13)}  ${refused ? 'refused' : 'parsed'}`);
+  console.log(`${name.padEnd(66)} ${(text.length / 1024).toFixed(0).padStart(6)} ${ms.toFixed(1).padStart(8)} ${ratio.toFixed(2).padStart(13)} ${(ms / halfMs).toFixed(2).padStart(14)}  ${refused ? 'refused' : 'parsed'}`);
 }

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { createApiServer } from '../api/server.ts';
 import { safeError } from '../api/safe-error.ts';
 import { limitsFromEnvironment } from '../api/abuse-limits.ts';
+import { DEFAULT_DRAFT_DEADLINE_MS } from '../services/draft-evaluator.ts';
 import { loadShippedGuidelines } from '../services/load-shipped-guidelines.ts';
 import { describeUrl } from '../store/database.ts';
 import { prepareDatabase } from '../store/prepare-database.ts';
@@ -24,7 +25,9 @@ logger.info({ loaded: shipped.loaded, unchanged: shipped.unchanged, rulesAttache
 const playground = flag('PLAYGROUND', !production);
 // Anonymous reading is on only for the embedded SQLite development default, never in production.
 const anonymousRead = flag('ALLOW_ANONYMOUS_READ', !production && !process.env['DATABASE_URL']);
-const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), anonymousRead });
+const draftDeadlineMs = Number(process.env['DRAFT_DEADLINE_MS'] ?? DEFAULT_DRAFT_DEADLINE_MS);
+if (!Number.isInteger(draftDeadlineMs) || draftDeadlineMs <= 0) throw new Error('DRAFT_DEADLINE_MS must be a positive whole number of milliseconds');
+const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), anonymousRead, draftDeadlineMs });
 const port = Number(process.env['PORT'] ?? 4000);
 const host = process.env['HOST'] ?? 'localhost';
 server.http.listen(port, host, () => {

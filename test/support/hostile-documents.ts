@@ -25,7 +25,7 @@ export function hostileDocuments(seed: string, size = 1024 * 1024): HostileDocum
     { name: 'one table-of-contents line with a megabyte of tabs', text: replaceOnce(seed, 'STATEMENT\t2', `STATEMENT${'\t'.repeat(size)}2`) },
     { name: 'every table-of-contents line with 1,000 tabs', text: replaceOnce(seed, 'STATEMENT\t2\n', flood(`STATEMENT${'\t'.repeat(1000)}2\n`, size)) },
     { name: 'a title of 19,000 characters repeating "for X ("', text: replaceOnce(seed, 'Evolut Clinical Guideline 3258 for Blincyto™ (blinatumomab)', `Evolut Clinical Guideline 3258 ${flood('for X (', 19_000)}`) + flood('\nfor X (for X (', size - 19_000) },
-    { name: 'bullets nested 5,000 levels deep by tabs', text: withExclusions(Array.from({ length: 5000 }, (_, depth) => `${'\t'.repeat(depth + 1)}- Nested item ${depth}:`).join('\n')) },
+    { name: 'bullets nested a thousand levels deep by tabs', text: withExclusions(Array.from({ length: Math.floor(Math.sqrt(2 * size)) }, (_, depth) => `${'\t'.repeat(depth + 1)}- Nested item ${depth}:`).join('\n')) },
     { name: '20,000 identical dose-limit exclusions', text: withExclusions(flood('- Dosing exceeds single dose limit of Blincyto (blinatumomab) 28 mcg/day.\n', size)) },
     { name: 'one statement paragraph wrapped over 100,000 lines', text: replaceOnce(seed, 'To define and describe', `${flood('to define\n', size)}To define and describe`) },
     { name: 'markup flood: unclosed autolinks, angle brackets and entities', text: replaceOnce(seed, 'Evolent Clinical Guidelines do not constitute', `${flood('<https://a <b &amp;&#x26;&bogus; ', 19_000)}\n\n${flood(`${'<<https://x'.repeat(1500)}\n\n`, size)}Evolent Clinical Guidelines do not constitute`) },
