@@ -2,6 +2,7 @@
  * Synthetic guideline documents in the Evolut template, for scale tests and benchmarks. Pure and
  * deterministic: the same index always gives the same document. The drugs are invented.
  */
+import { mulberry32 } from '../domain/seeded-random.ts';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const SYLLABLES = ['ba', 'ce', 'di', 'lo', 'ma', 'ne', 'ri', 'so', 'tu', 'va', 'xi', 'zo'];
@@ -21,16 +22,7 @@ const UNITS = [
   ['mg', '5 mg', 'mg'],
 ] as const;
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 export function syntheticGuideline(index: number): { fileName: string; text: string } {
   const rand = random(index * 7919 + 17);

@@ -7,6 +7,8 @@
  * they can be chained by `combineVariations`. No dependencies; pure functions of (text, random).
  */
 
+import { mulberry32 } from '../../src/domain/seeded-random.ts';
+
 export type Random = () => number; // in [0,1)
 
 /** mulberry32: tiny and deterministic. The seed is pre-mixed (murmur3 fmix32) because raw small seeds 1, 2, 3…
@@ -15,14 +17,7 @@ export function seededRandom(seed: number): Random {
   let state = seed >>> 0;
   state = Math.imul(state ^ (state >>> 16), 0x85ebca6b);
   state = Math.imul(state ^ (state >>> 13), 0xc2b2ae35);
-  state = (state ^ (state >>> 16)) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((state ^ (state >>> 16)) >>> 0);
 }
 
 export interface LayoutVariation {
