@@ -11,8 +11,10 @@ query LookupByNumber {
     versions { id implementationDate effectiveFrom effectiveTo decidable }
     currentVersion {
       title
-      indications { heading population { minimumAge { text } markers } scenarios { key text } }
-      exclusions { key text limits { kind amount unit per qualifier } }
+      indications { heading populations { key text minimumAge { text } markers scenarios { key text } } }
+      contraindications { key text }
+      contraindicationsNone { text }
+      exclusions { key text limits { kind amount unit per cap { amount unit } interval { amount unit } qualifier condition alternative } }
       linesOfBusiness { code applicable }
       codes { code description billingUnit { amount unit } }
     }
