@@ -52,7 +52,7 @@ export function buildCriterion(
     );
   }
   const endLine = Math.max(node.block.span.endLine, ...children.map((child) => child.span.endLine));
-  const reading = LIMIT_KINDS.has(kind) ? readLimits(text) : { limits: [], problems: [] };
+  const reading = LIMIT_KINDS.has(kind) ? readLimits(text, kind === 'EXCLUSION') : { limits: [], problems: [] };
   for (const problem of reading.problems) {
     context.diagnostics.error(ParseCode.UnreadLimit, node.block.span.startLine, `line ${node.block.span.startLine}: ${problem}`);
   }

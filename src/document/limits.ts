@@ -2,20 +2,25 @@ import type { LimitKind, QuantitativeLimit, Quantity } from '../domain/document.
 import type { LimitToken } from './limit-tokens.ts';
 import { limitTokens } from './limit-tokens.ts';
 
-const UNIT_NAMES: Readonly<Record<string, string>> = {
+/** Unit tables have no prototype: a word such as "constructor" is never taken for a unit. */
+function table(entries: Record<string, string>): Readonly<Record<string, string>> {
+  return Object.assign(Object.create(null) as Record<string, string>, entries);
+}
+
+const UNIT_NAMES = table({
   mcg: 'mcg', microgram: 'mcg', micrograms: 'mcg', µg: 'mcg', μg: 'mcg',
   mg: 'mg', milligram: 'mg', milligrams: 'mg',
   g: 'g', gram: 'g', grams: 'g',
   ml: 'mL', milliliter: 'mL', milliliters: 'mL',
   unit: 'unit', units: 'unit',
-};
-const PER_NAMES: Readonly<Record<string, string>> = {
+});
+const PER_NAMES = table({
   day: 'day', dose: 'dose', week: 'week', cycle: 'cycle', infusion: 'infusion', m2: 'm2', 'm²': 'm2', kg: 'kg',
-};
-const DURATION_NAMES: Readonly<Record<string, string>> = {
+});
+const DURATION_NAMES = table({
   cycle: 'cycle', cycles: 'cycle', dose: 'dose', doses: 'dose', week: 'week', weeks: 'week', month: 'month', months: 'month',
   day: 'day', days: 'day', year: 'year', years: 'year', infusion: 'infusion', infusions: 'infusion',
-};
+});
 
 /** Normalized name of a dose or duration unit, or the word itself when it is not one. */
 export function normalizeUnit(unit: string): string {
@@ -41,17 +46,29 @@ export interface LimitReading {
 }
 
 /**
- * Reads a dose or duration limit sentence completely:
+ * Reads a dose or duration limit sentence completely. `strict` (exclusions): any quantity in the
+ * text makes it a limit that must be read; otherwise (exclusion details) only limit wording does.
  *   … dose limit of <drug> N unit[/per…] [per P] [up to a maximum of N unit] [every N unit] [when …|for …] [, or <another>].
  *   … duration limit of N unit [when used as X therapy] [when …|for …] [, or N unit …].
  * Every number followed by a unit must land in a field, and nothing may follow the limit unread;
  * otherwise the reading fails with the leftover words named.
  */
-export function readLimits(text: string): LimitReading {
-  if (!isLimitCriterion(text)) return { limits: [], problems: [] };
+export function readLimits(text: string, strict: boolean): LimitReading {
   const tokens = limitTokens(text);
+  const wording = isLimitCriterion(text);
+  if (quantitiesIn(tokens).length === 0) {
+    // Limit wording without any number ("the maximum dose of anthracyclines") states no limit; with a
+    // number in a unit the grammar does not know, it states one that cannot be read.
+    const number = wording ? tokens.find((token) => token.kind === 'number') : undefined;
+    return number ? { limits: [], problems: [`number "${text.slice(number.start, number.end)}" in a limit has no unit the limit grammar reads (mcg, mg, g, mL, units; cycles, doses, days, weeks, months, years)`] } : { limits: [], problems: [] };
+  }
+  if (!strict && !wording) return { limits: [], problems: [] };
   const kindAt = findLimitOf(tokens);
-  if (!kindAt) return { limits: [], problems: [`no "dose limit of" or "duration limit of" before the quantity in "${text}"`] };
+  if (!kindAt) {
+    const [first] = quantitiesIn(tokens);
+    const quantity = first ? text.slice(first.start, first.end) : '';
+    return { limits: [], problems: [`quantity "${quantity}" is not stated as "dose limit of …" or "duration limit of …", so it cannot be read into a limit`] };
+  }
   const reader = new LimitReader(text, tokens, kindAt.index, kindAt.kind);
   const problems: string[] = [];
   const limits: QuantitativeLimit[] = [];

@@ -19,34 +19,34 @@ describe('quantitative limits', () => {
     ['Treatment exceeds the maximum duration limit of 4 cycles when used as induction and/or consolidation therapy.', 'MAX_DURATION', 4, 'cycle', [], 'induction and/or consolidation'],
     ['Treatment exceeds the maximum duration limit of 12 months when used as maintenance therapy.', 'MAX_DURATION', 12, 'month', [], 'maintenance'],
   ])('%s', (text, kind, amount, unit, per, qualifier) => {
-    expect(readLimits(text)).toMatchObject({ limits: [{ kind, amount, unit, per, qualifier, cap: null, interval: null, alternative: false }], problems: [] });
+    expect(readLimits(text, true)).toMatchObject({ limits: [{ kind, amount, unit, per, qualifier, cap: null, interval: null, alternative: false }], problems: [] });
   });
 
   it('a weight-based dose with a cap and an interval keeps all three', () => {
-    expect(readLimits('Dosing exceeds single dose limit of Adcetris (brentuximab vedotin) 1.8 mg/kg up to a maximum of 180 mg every 3 weeks.').limits).toEqual([{
+    expect(readLimits('Dosing exceeds single dose limit of Adcetris (brentuximab vedotin) 1.8 mg/kg up to a maximum of 180 mg every 3 weeks.', true).limits).toEqual([{
       kind: 'MAX_DOSE', amount: 1.8, unit: 'mg', per: ['kg'], cap: { amount: 180, unit: 'mg' }, interval: { amount: 3, unit: 'week' },
       qualifier: null, condition: null, alternative: false, sourceText: '1.8 mg/kg up to a maximum of 180 mg every 3 weeks',
     }]);
   });
 
   it('a condition is kept as written', () => {
-    expect(readLimits('Dosing exceeds single dose limit of Yervoy (ipilimumab) 1 mg/kg every 3 weeks when used in combination with nivolumab.').limits[0]).toMatchObject({
+    expect(readLimits('Dosing exceeds single dose limit of Yervoy (ipilimumab) 1 mg/kg every 3 weeks when used in combination with nivolumab.', true).limits[0]).toMatchObject({
       amount: 1, per: ['kg'], interval: { amount: 3, unit: 'week' }, condition: 'when used in combination with nivolumab',
     });
   });
 
   it('a limit counted in doses is a duration', () => {
-    expect(readLimits('Treatment exceeds the maximum duration limit of 12 doses when used in combination with doxorubicin, vinblastine, and dacarbazine.').limits).toMatchObject([
+    expect(readLimits('Treatment exceeds the maximum duration limit of 12 doses when used in combination with doxorubicin, vinblastine, and dacarbazine.', true).limits).toMatchObject([
       { kind: 'MAX_DURATION', amount: 12, unit: 'dose', condition: 'when used in combination with doxorubicin, vinblastine, and dacarbazine' },
     ]);
   });
 
   it('a two-part limit gives the general limit and its alternative', () => {
-    expect(readLimits('Treatment exceeds the maximum duration limit of 6 cycles, or 3 cycles for members proceeding to hematopoietic stem cell transplant.').limits).toMatchObject([
+    expect(readLimits('Treatment exceeds the maximum duration limit of 6 cycles, or 3 cycles for members proceeding to hematopoietic stem cell transplant.', true).limits).toMatchObject([
       { amount: 6, unit: 'cycle', condition: null, alternative: false },
       { amount: 3, unit: 'cycle', condition: 'for members proceeding to hematopoietic stem cell transplant', alternative: true },
     ]);
-    expect(readLimits('Treatment exceeds the maximum duration limit of 24 months, or 12 months when used as adjuvant therapy.').limits).toMatchObject([
+    expect(readLimits('Treatment exceeds the maximum duration limit of 24 months, or 12 months when used as adjuvant therapy.', true).limits).toMatchObject([
       { amount: 24, unit: 'month', qualifier: null, alternative: false },
       { amount: 12, unit: 'month', qualifier: 'adjuvant', alternative: true },
     ]);
@@ -56,13 +56,25 @@ describe('quantitative limits', () => {
     ['Dosing exceeds single dose limit of X 1.8 mg/kg up to a maximum of 180 mg every 3 weeks, not to exceed 16 cycles.', 'quantity "16 cycles" was not read into the limit'],
     ['Dosing exceeds single dose limit of X 28 mcg/day in adults and 15 mcg/m2/day in children.', 'quantity "15 mcg" was not read into the limit'],
     ['Dosing exceeds single dose limit of X 10 mg/kg every 2 weeks up to 1,000 mg.', 'quantity "1,000 mg" was not read into the limit'],
-    ['Dosing exceeds 28 mcg/day.', 'no "dose limit of" or "duration limit of" before the quantity in "Dosing exceeds 28 mcg/day."'],
+    ['Dosing exceeds 28 mcg/day.', 'quantity "28 mcg" is not stated as "dose limit of …" or "duration limit of …", so it cannot be read into a limit'],
+    ['Dosing above 28 mcg/day is not covered.', 'quantity "28 mcg" is not stated as "dose limit of …" or "duration limit of …", so it cannot be read into a limit'],
   ])('a quantity the grammar cannot place is refused, never dropped: %s', (text, problem) => {
-    expect(readLimits(text)).toEqual({ limits: [], problems: [problem] });
+    expect(readLimits(text, true)).toEqual({ limits: [], problems: [problem] });
   });
 
   it('text without a limit yields none', () => {
-    expect(readLimits('Disease progression on or after treatment with Blincyto (blinatumomab).')).toEqual({ limits: [], problems: [] });
+    expect(readLimits('Disease progression on or after treatment with Blincyto (blinatumomab).', true)).toEqual({ limits: [], problems: [] });
+    expect(readLimits('Prior treatment at the maximum dose of anthracyclines.', true)).toEqual({ limits: [], problems: [] });
+  });
+
+  it('an exclusion detail with a number but no limit wording is evidence text, not a limit', () => {
+    expect(readLimits('The recommended survival benefit for OS and PFS should be at least 3 months.', false)).toEqual({ limits: [], problems: [] });
+  });
+
+  it('a word that happens to name an object property is never a unit, and a number without a unit is refused', () => {
+    expect(readLimits('Dosing exceeds single dose limit of X 28 constructor.', true)).toEqual({
+      limits: [], problems: ['number "28" in a limit has no unit the limit grammar reads (mcg, mg, g, mL, units; cycles, doses, days, weeks, months, years)'],
+    });
   });
 });
 
