@@ -1,4 +1,4 @@
-import type { GuidelineDocument, QuantitativeLimit, SourceSpan } from '../domain/document.ts';
+import type { CriterionKind, GuidelineDocument, QuantitativeLimit, SourceSpan } from '../domain/document.ts';
 import { formatYearMonth } from '../domain/document.ts';
 import { allCriteria } from '../domain/criteria.ts';
 import { populationKey } from '../domain/population-key.ts';
@@ -21,6 +21,8 @@ export const RuleSetCode = {
   Expression: 'RULES_EXPRESSION',
   UncoveredCriterion: 'RULES_UNCOVERED_CRITERION',
   BadAuthorization: 'RULES_BAD_AUTHORIZATION',
+  WrongRuleKind: 'RULES_WRONG_RULE_KIND',
+  DuplicateCitation: 'RULES_DUPLICATE_CITATION',
 } as const;
 
 export interface RuleSetProblem {
@@ -71,6 +73,19 @@ export interface CompiledRuleSet {
   readonly linesOfBusiness: ReadonlyMap<string, { readonly label: string; readonly applicable: boolean; readonly span: SourceSpan }>;
   readonly interpretations: readonly InterpretationSource[];
 }
+
+type RulePlace = 'indications' | 'contraindications' | 'exclusions' | 'continuation' | 'offLabel' | 'offLabel checklist' | 'notices';
+
+/** Which part of a rule set may decide each kind of criterion. Notices only show; they decide nothing. */
+const RULE_PLACES: Readonly<Record<CriterionKind, readonly RulePlace[]>> = {
+  INDICATION_SCENARIO: ['indications'],
+  CONTRAINDICATION: ['contraindications'],
+  EXCLUSION: ['exclusions', 'offLabel'],
+  EXCLUSION_DETAIL: ['offLabel checklist', 'exclusions'],
+  CONTINUATION_CONDITION: ['continuation'],
+  BOXED_WARNING: ['notices'],
+  WARNING: ['notices'],
+};
 
 function sameLimit(declared: LimitDeclaration, parsed: QuantitativeLimit): boolean {
   return (
@@ -134,9 +149,17 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
   const criteria = new Map(allCriteria(document).map((criterion) => [criterion.key, criterion]));
   const covered = new Set<string>();
 
-  const cite = (citation: Citation, where: string): CitedText => {
+  const citedBy = new Map<string, string>();
+  const cite = (citation: Citation, where: string, place: RulePlace): CitedText => {
     const criterion = criteria.get(citation.key);
-    covered.add(citation.key);
+    const earlier = citedBy.get(citation.key);
+    if (earlier !== undefined) problem(RuleSetCode.DuplicateCitation, `${where}: criterion ${citation.key} is already decided by ${earlier}; a criterion has exactly one rule`);
+    citedBy.set(citation.key, where);
+    // A criterion counts as covered only by a rule that decides criteria of its kind: a
+    // contraindication cited as a notice would be shown, never decided (and the member approved).
+    if (criterion && !RULE_PLACES[criterion.kind].includes(place)) {
+      problem(RuleSetCode.WrongRuleKind, `${where}: ${citation.key} is a ${criterion.kind.toLowerCase().replaceAll('_', ' ')}, which only ${RULE_PLACES[criterion.kind].join(' or ')} rules may decide`);
+    } else covered.add(citation.key);
     if (!criterion) {
       problem(RuleSetCode.UnknownCriterion, `${where}: criterion ${citation.key} is not in this version`);
       return { key: citation.key, text: citation.text, span: null };
@@ -179,16 +202,16 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
         if (population && criteria.has(scenario.cites.key) && !ownScenarios.has(scenario.cites.key)) {
           problem(RuleSetCode.CitationMismatch, `scenario ${scenario.cites.key} is not a scenario of the population "${population.text}"`);
         }
-        return { citation: cite(scenario.cites, `scenario ${scenario.cites.key}`), condition: compile(scenario.when, `scenario ${scenario.cites.key}`) };
+        return { citation: cite(scenario.cites, `scenario ${scenario.cites.key}`, 'indications'), condition: compile(scenario.when, `scenario ${scenario.cites.key}`) };
       }),
     };
   });
 
-  const contraindications = source.contraindications.map((rule) => ({ citation: cite(rule.cites, `contraindication ${rule.cites.key}`), condition: compile(rule.when, `contraindication ${rule.cites.key}`) }));
+  const contraindications = source.contraindications.map((rule) => ({ citation: cite(rule.cites, `contraindication ${rule.cites.key}`, 'contraindications'), condition: compile(rule.when, `contraindication ${rule.cites.key}`) }));
 
   const exclusions: CompiledExclusion[] = source.exclusions.map((rule) => {
     const where = `exclusion ${rule.cites.key}`;
-    const citation = cite(rule.cites, where);
+    const citation = cite(rule.cites, where, 'exclusions');
     let limit: QuantitativeLimit | null = null;
     const textLimits = criteria.get(rule.cites.key)?.limits ?? [];
     // A limit in the text must be declared, so the rule compares with "$limit" (checked against the
@@ -221,18 +244,18 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
   const continuation = source.continuation
     ? {
         requested: compile(source.continuation.requested, 'continuation request'),
-        conditions: source.continuation.conditions.map((rule) => ({ citation: cite(rule.cites, `continuation ${rule.cites.key}`), condition: compile(rule.when, `continuation ${rule.cites.key}`) })),
+        conditions: source.continuation.conditions.map((rule) => ({ citation: cite(rule.cites, `continuation ${rule.cites.key}`, 'continuation'), condition: compile(rule.when, `continuation ${rule.cites.key}`) })),
       }
     : null;
 
   const offLabel = source.offLabel
     ? {
-        citation: cite(source.offLabel.cites, 'off-label exclusion'),
-        checklist: source.offLabel.checklist.map((rule) => ({ citation: cite(rule.cites, `checklist ${rule.cites.key}`), condition: compile(rule.when, `checklist ${rule.cites.key}`) })),
+        citation: cite(source.offLabel.cites, 'off-label exclusion', 'offLabel'),
+        checklist: source.offLabel.checklist.map((rule) => ({ citation: cite(rule.cites, `checklist ${rule.cites.key}`, 'offLabel checklist'), condition: compile(rule.when, `checklist ${rule.cites.key}`) })),
       }
     : null;
 
-  const notices = (source.notices ?? []).map((citation) => ({ ...cite(citation, `notice ${citation.key}`), kind: criteria.get(citation.key)?.kind ?? 'NOTICE' }));
+  const notices = (source.notices ?? []).map((citation) => ({ ...cite(citation, `notice ${citation.key}`, 'notices'), kind: criteria.get(citation.key)?.kind ?? 'NOTICE' }));
 
   const authorize = (source.authorize ?? []).flatMap((rule) => {
     const exclusion = exclusions.find((candidate) => candidate.citation.key === rule.limitOf);

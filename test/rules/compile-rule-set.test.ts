@@ -147,3 +147,24 @@ describe('limits and populations the parser now reads completely', () => {
     });
   });
 });
+
+describe('binding that cannot be gamed', () => {
+  it('a contraindication cited as a notice is refused and stays uncovered (it would be shown, never decided)', () => {
+    const copy = structuredClone(source) as Mutable;
+    const [contraindication] = copy.contraindications;
+    if (!contraindication) throw new Error('seed rule set has a contraindication');
+    copy.contraindications = [];
+    copy.notices = [...(copy.notices ?? []), contraindication.cites];
+    const problems = compileRuleSet(copy, document).problems;
+    expect(problems.map((p) => p.code)).toEqual(expect.arrayContaining(['RULES_WRONG_RULE_KIND', 'RULES_UNCOVERED_CRITERION']));
+    expect(problems.find((p) => p.code === 'RULES_WRONG_RULE_KIND')?.message).toBe(`notice ${contraindication.cites.key}: ${contraindication.cites.key} is a contraindication, which only contraindications rules may decide`);
+  });
+
+  it('a criterion cited by two rules is refused', () => {
+    const copy = structuredClone(source) as Mutable;
+    const [first] = copy.exclusions;
+    if (!first) throw new Error('seed rule set has exclusions');
+    copy.exclusions = [...copy.exclusions, { ...first, when: { fact: 'diseaseProgressionOnBlinatumomab', eq: false } }];
+    expect(compileRuleSet(copy, document).problems.map((p) => p.code)).toContain('RULES_DUPLICATE_CITATION');
+  });
+});
