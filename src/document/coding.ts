@@ -62,15 +62,28 @@ export function lineOfBusinessCode(label: string): string {
   return known ? known[1] : label.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
 }
 
-/** Lines "<input … type="checkbox"/> Name" (any separator, any form of the attribute); checked means it applies. */
+/** Checkboxes as converters write them without HTML: ballot boxes and bracket pairs. */
+const TEXT_CHECKBOXES: readonly [string, boolean][] = [['☐', false], ['☑', true], ['☒', true], ['[ ]', false], ['[x]', true], ['[X]', true]];
+
+/** The leading checkbox of a line and where its label starts: an HTML `<input type="checkbox">` in any spelling, or a text checkbox. */
+function leadingCheckbox(text: string): { checked: boolean; labelStart: number } | null {
+  const close = text.indexOf('>');
+  if (text.toLowerCase().startsWith('<input') && close > 0) {
+    const cell = checkboxCell(text.slice(0, close + 1));
+    return cell ? { checked: cell.checked, labelStart: close + 1 } : null;
+  }
+  const box = TEXT_CHECKBOXES.find(([mark]) => text.startsWith(mark));
+  return box ? { checked: box[1], labelStart: box[0].length } : null;
+}
+
+/** Lines "<checkbox> Name" (any separator, any form of the checkbox); checked means the guideline applies. */
 export function parseLinesOfBusiness(tokens: readonly LineToken[], context: CriterionContext): LineOfBusiness[] {
   const lines: LineOfBusiness[] = [];
   for (const token of tokens) {
     if (token.kind === 'blank') continue;
     const text = token.line.text.trim();
-    const close = text.indexOf('>');
-    const checkbox = text.toLowerCase().startsWith('<input') && close > 0 ? checkboxCell(text.slice(0, close + 1)) : null;
-    const label = checkbox ? normalizeSpace(inlineText(text.slice(close + 1))) : '';
+    const checkbox = leadingCheckbox(text);
+    const label = checkbox ? normalizeSpace(inlineText(text.slice(checkbox.labelStart))) : '';
     if (!checkbox || label === '') {
       context.diagnostics.error(ParseCode.UnrecognizedLine, token.line.number, `line ${token.line.number} of Applicable Lines of Business is not "<checkbox> name": "${normalizeSpace(inlineText(text)).slice(0, 80)}"`);
       continue;

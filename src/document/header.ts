@@ -115,13 +115,27 @@ function readDates(token: LineToken, text: string, header: PartialHeader, diagno
   return invalid;
 }
 
-/** Table-of-contents lines are "TITLE<TAB>page" (a tab or a run of spaces); the page may be missing. */
+/** "STATEMENT ........ 2" → ["STATEMENT", "2"]: dot leaders separate a title from its page like a tab does. */
+function splitDotLeader(cells: string[]): string[] {
+  const last = cells.at(-1);
+  if (cells.length !== 1 || last === undefined) return cells;
+  let end = last.length;
+  while (end > 0 && last[end - 1] !== undefined && (last[end - 1] ?? '') >= '0' && (last[end - 1] ?? '') <= '9') end -= 1;
+  const page = last.slice(end);
+  let dots = end;
+  while (dots > 0 && (last[dots - 1] === '.' || last[dots - 1] === '…' || last[dots - 1] === ' ')) dots -= 1;
+  const leader = last.slice(dots, end);
+  if (page === '' || dots === 0 || (leader.split('.').length - 1 < 2 && !leader.includes('…'))) return cells;
+  return [last.slice(0, dots).trim(), page];
+}
+
+/** Table-of-contents lines are "TITLE<TAB>page" (a tab, a run of spaces or dot leaders); the page may be missing. */
 export function parseTableOfContents(tokens: readonly LineToken[]): { entries: TableOfContentsEntry[]; unused: LineToken[] } {
   const entries: TableOfContentsEntry[] = [];
   const unused: LineToken[] = [];
   for (const token of tokens) {
     if (token.kind === 'blank') continue;
-    const cells = splitCells(token.line.text).map(plain);
+    const cells = splitDotLeader(splitCells(token.line.text).map(plain));
     const last = cells.at(-1) ?? '';
     const hasPage = cells.length >= 2 && /^\d{1,4}$/.test(last);
     const titleCells = hasPage ? cells.slice(0, -1) : cells;

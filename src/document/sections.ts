@@ -44,9 +44,10 @@ export interface Segmented {
   readonly unknown: readonly LineToken[];
 }
 
-/** Case, spacing and inline markup do not change which heading a line is. */
+/** Case, spacing, inline markup and a run-in colon ("Codes:") do not change which heading a line is. */
 function headingKey(text: string): string {
-  return normalizeSpace(inlineText(text)).toLowerCase().split('/').map((part) => part.trim()).join('/');
+  const plain = normalizeSpace(inlineText(text)).toLowerCase();
+  return (plain.endsWith(':') ? plain.slice(0, -1) : plain).split('/').map((part) => part.trim()).join('/');
 }
 
 const SECTION_BY_KEY = new Map<string, SectionTitle>(SECTION_TITLES.map((title) => [headingKey(title), title]));

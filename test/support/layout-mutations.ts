@@ -388,6 +388,31 @@ function recheckbox(form: (random: Random) => readonly [string, string, string])
   };
 }
 
+/** Word and PDF converters often write a checkbox as a ballot-box character instead of HTML. */
+const ballotBoxes: Edit = (doc, infos) => {
+  for (const i of indicesOf(infos, (info) => info.kind === 'checkbox')) {
+    const line = lineAt(doc, i);
+    line.text = line.text.replace(/<input\b[^>]*>/i, (tag) => (/\bchecked\b/i.test(tag) ? '☑' : '☐'));
+  }
+};
+
+/** "Codes:" — a sub-heading with the colon some converters keep from a run-in heading. */
+const headingColons: Edit = (doc, infos) => {
+  infos.forEach((info, i) => {
+    if (info.kind !== 'subheading') return;
+    const line = lineAt(doc, i);
+    line.text = line.text.replace(/^(\s*)(.*?)(\s*)$/u, (_m, lead: string, heading: string, tail: string) => `${lead}${heading}:${tail}`);
+  });
+};
+
+/** "STATEMENT ........ 2": a table of contents with dot leaders instead of a tab. */
+const dotLeaders: Edit = (doc, infos, random) => {
+  for (const i of indicesOf(infos, (info) => info.kind === 'toc')) {
+    const line = lineAt(doc, i);
+    line.text = line.text.replace(/\t+(?=\d+\s*$)/, () => ` ${'.'.repeat(between(random, 3, 40))} `);
+  }
+};
+
 const HISTORY_CELL = /^(.*?)(<ul\b[^>]*>)(.*?)((?:<\/ul>)?)([ \t]*)$/i;
 
 function rewriteHistory(cell: (ul: string, items: string[], body: string, closed: boolean) => string | null): Edit {
@@ -502,6 +527,9 @@ export const LAYOUT_VARIATIONS: readonly LayoutVariation[] = [
 
   ...CHECKBOX_FORMS.map((form) => variation(`checkbox-${form[0]}`, 'checkbox', recheckbox(() => form))),
   variation('checkbox-mixed', 'checkbox', recheckbox((r) => pick(r, CHECKBOX_FORMS))),
+  variation('checkbox-ballot-boxes', 'checkbox', ballotBoxes),
+  variation('heading-colons-sub', 'heading-case', headingColons),
+  variation('toc-dot-leaders', 'cells', dotLeaders),
 
   variation('history-ul-closed', 'history-ul', rewriteHistory((ul, _items, body, closed) =>
     (closed ? null : `${ul}${body.trimEnd()}</ul>`))),
