@@ -33,9 +33,10 @@ export interface TextToken {
 
 /**
  * Bullet markers converters and authors use: hyphen, asterisk, plus, bullets and squares, en and em
- * dash, and the letter "o" that Word's "o"-style lists turn into.
+ * dash, arrowheads, the letter "o" that Word's "o"-style lists turn into, and the private-use
+ * characters a Symbol- or Wingdings-font bullet becomes when a PDF or Word file is converted.
  */
-const BULLET_MARKERS = new Set(['-', '*', '+', '•', '◦', '▪', '▫', '■', '□', '●', '○', '‣', '⁃', '∙', '·', '–', '—', 'o']);
+const BULLET_MARKERS = new Set(['-', '*', '+', '•', '◦', '▪', '▫', '■', '□', '●', '○', '‣', '⁃', '∙', '·', '–', '—', 'o', '➢', '►', '▸', '', '', '']);
 
 const TAB_WIDTH = 4;
 

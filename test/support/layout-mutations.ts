@@ -83,7 +83,7 @@ type Kind = 'blank' | 'section' | 'subheading' | 'header' | 'toc' | 'checkbox' |
 interface Info { readonly kind: Kind; readonly section: string }
 
 /** A bullet in any marker, indentation and marker spacing these variations produce. */
-const BULLET = /^([ \t\u00A0]*)([-*•–◦o▪])([ \t\u00A0]+)(?=\S)/u;
+const BULLET = /^([ \t\u00A0]*)([-*•–◦o▪\uF0B7➢])([ \t\u00A0]+)(?=\S)/u;
 const CODE_TEXT = /^[A-Z0-9]{5}\s+[-–—]\s/; // "J9039 - Injection, …"
 /** Lines whose tabs separate cells (and whose trailing tabs are empty cells). */
 const CELL_KINDS: ReadonlySet<Kind> = new Set<Kind>(['header', 'toc', 'history-header', 'history-row', 'checkbox']);
@@ -291,7 +291,7 @@ function markerInOneSection(marker: string): Edit {
 }
 
 const MARKERS: ReadonlyArray<readonly [string, string]> = [['asterisk', '*'], ['bullet', '•'], ['en-dash', '–'],
-  ['white-bullet', '◦'], ['letter-o', 'o']];
+  ['white-bullet', '◦'], ['letter-o', 'o'], ['symbol-font', '\uF0B7'], ['arrowhead', '➢']];
 const DEPTH_MARKERS = ['•', 'o', '▪'];
 
 const reindent = (indentFor: (depth: number) => string): Edit => rewriteBullets((b) => ({ indent: indentFor(b.depth) }));
