@@ -9,7 +9,12 @@ import { databaseUrl } from './config.ts';
 function formatDiagnostics(result: IngestResult, verbose: boolean): string[] {
   return result.diagnostics
     .filter((diagnostic) => verbose || diagnostic.severity !== 'info')
-    .map((diagnostic) => `${result.fileName}:${diagnostic.line}: ${diagnostic.severity} ${diagnostic.code} ${diagnostic.message}`);
+    .map((diagnostic) => [
+      `${diagnostic.file ?? result.fileName}:${diagnostic.line}${diagnostic.column === undefined ? '' : `:${diagnostic.column}`}: ${diagnostic.severity} ${diagnostic.code} ${diagnostic.message}`,
+      ...(diagnostic.expected === undefined ? [] : [`    expected: ${diagnostic.expected}`]),
+      ...(diagnostic.found === undefined ? [] : [`    found:    ${diagnostic.found}`]),
+      ...(diagnostic.hint === undefined ? [] : [`    hint:     ${diagnostic.hint}`]),
+    ].join('\n'));
 }
 
 function count(results: readonly IngestResult[], severity: 'error' | 'warning'): number {

@@ -22,6 +22,14 @@ export interface Diagnostic {
   readonly severity: DiagnosticSeverity;
   readonly message: string;
   readonly line: number;
+  /** The file the line is in, when it is not the guideline document itself (a rule set). */
+  readonly file?: string;
+  readonly column?: number;
+  /** For a mismatch: what the version says, and what was found instead. */
+  readonly expected?: string;
+  readonly found?: string;
+  /** What to change. */
+  readonly hint?: string;
 }
 
 export interface Paragraph {

@@ -25,9 +25,38 @@ export const RuleSetCode = {
   DuplicateCitation: 'RULES_DUPLICATE_CITATION',
 } as const;
 
+/** Where in the rule set a problem is: keys and indexes from the root, e.g. ["exclusions", 1, "limit"]. */
+export type RuleSetPath = readonly (string | number)[];
+
 export interface RuleSetProblem {
   readonly code: (typeof RuleSetCode)[keyof typeof RuleSetCode];
   readonly message: string;
+  /** The rule-set node at fault; the services layer turns it into the file's line and column. */
+  readonly path: RuleSetPath;
+  /** What the version says, and what the rule set says instead, when the problem is a mismatch. */
+  readonly expected?: string;
+  readonly found?: string;
+  /** What to change. */
+  readonly hint?: string;
+}
+
+interface ProblemDetail {
+  readonly expected?: string;
+  readonly found?: string;
+  readonly hint?: string;
+}
+
+/** "… the Blincyto …" vs "… the Blinctyo …" → the first word where two texts part, for a message a person can act on. */
+export function firstWordDifference(expected: string, found: string): string {
+  const left = expected.split(' ');
+  const right = found.split(' ');
+  const at = left.findIndex((word, index) => word !== right[index]);
+  const index = at < 0 ? left.length : at;
+  return `they differ at word ${index + 1}: the version has "${left[index] ?? '(end)'}", the rule set "${right[index] ?? '(end)'}"`;
+}
+
+function describeLimitParts(limit: { kind: string; amount: number; unit: string; per?: readonly string[]; qualifier?: string | null }): string {
+  return `{ kind: ${limit.kind}, amount: ${limit.amount}, unit: ${limit.unit}, per: [${(limit.per ?? []).join(', ')}]${limit.qualifier ? `, qualifier: ${limit.qualifier}` : ''} }`;
 }
 
 export interface CitedText {
@@ -134,14 +163,16 @@ function factsComparedWithLimit(expression: Expression): string[] {
  */
 export function compileRuleSet(source: RuleSetSource, document: GuidelineDocument): { ruleSet: CompiledRuleSet | null; problems: RuleSetProblem[] } {
   const problems: RuleSetProblem[] = [];
-  const problem = (code: RuleSetProblem['code'], message: string): void => void problems.push({ code, message });
+  const problem = (code: RuleSetProblem['code'], message: string, path: RuleSetPath = [], detail: ProblemDetail = {}): void => void problems.push({ code, message, path, ...detail });
 
   if (source.guideline !== document.header.guidelineNumber || source.implementationDate !== formatYearMonth(document.header.implementationDate)) {
-    problem(RuleSetCode.GuidelineMismatch, `rule set ${source.name} is for ${source.guideline} ${source.implementationDate}, not ${document.header.guidelineNumber} ${formatYearMonth(document.header.implementationDate)}`);
+    problem(RuleSetCode.GuidelineMismatch, `rule set ${source.name} is for ${source.guideline} ${source.implementationDate}, not ${document.header.guidelineNumber} ${formatYearMonth(document.header.implementationDate)}`, ['guideline'], {
+      expected: `${document.header.guidelineNumber} ${formatYearMonth(document.header.implementationDate)}`, found: `${source.guideline} ${source.implementationDate}`,
+    });
   }
   const factByKey = new Map<string, FactDefinition>();
-  for (const fact of source.facts) {
-    if (factByKey.has(fact.key)) problem(RuleSetCode.DuplicateFact, `fact "${fact.key}" is declared twice`);
+  for (const [index, fact] of source.facts.entries()) {
+    if (factByKey.has(fact.key)) problem(RuleSetCode.DuplicateFact, `fact "${fact.key}" is declared twice`, ['facts', index]);
     factByKey.set(fact.key, fact);
   }
   const slotOf = new Map(source.facts.map((fact, index) => [fact.key, index]));
@@ -150,43 +181,58 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
   const covered = new Set<string>();
 
   const citedBy = new Map<string, string>();
-  const cite = (citation: Citation, where: string, place: RulePlace): CitedText => {
+  const cite = (citation: Citation, where: string, place: RulePlace, path: RuleSetPath): CitedText => {
     const criterion = criteria.get(citation.key);
     const earlier = citedBy.get(citation.key);
-    if (earlier !== undefined) problem(RuleSetCode.DuplicateCitation, `${where}: criterion ${citation.key} is already decided by ${earlier}; a criterion has exactly one rule`);
+    if (earlier !== undefined) problem(RuleSetCode.DuplicateCitation, `${where}: criterion ${citation.key} is already decided by ${earlier}; a criterion has exactly one rule`, path, { hint: 'remove one of the two rules' });
     citedBy.set(citation.key, where);
     // A criterion counts as covered only by a rule that decides criteria of its kind: a
     // contraindication cited as a notice would be shown, never decided (and the member approved).
     if (criterion && !RULE_PLACES[criterion.kind].includes(place)) {
-      problem(RuleSetCode.WrongRuleKind, `${where}: ${citation.key} is a ${criterion.kind.toLowerCase().replaceAll('_', ' ')}, which only ${RULE_PLACES[criterion.kind].join(' or ')} rules may decide`);
+      problem(RuleSetCode.WrongRuleKind, `${where}: ${citation.key} is a ${criterion.kind.toLowerCase().replaceAll('_', ' ')}, which only ${RULE_PLACES[criterion.kind].join(' or ')} rules may decide`, path, {
+        hint: `move it under ${RULE_PLACES[criterion.kind][0]}, with a condition that decides it`,
+      });
     } else covered.add(citation.key);
     if (!criterion) {
-      problem(RuleSetCode.UnknownCriterion, `${where}: criterion ${citation.key} is not in this version`);
+      problem(RuleSetCode.UnknownCriterion, `${where}: criterion ${citation.key} is not in this version`, [...path, 'key'], { hint: 'cite a key of this version (its criteria list them), or remove the rule' });
       return { key: citation.key, text: citation.text, span: null };
     }
     if (criterion.text !== citation.text) {
-      problem(RuleSetCode.CitationMismatch, `${where}: the quoted text of ${citation.key} does not match the version's text (the text changed and the rule was not reviewed)`);
+      problem(RuleSetCode.CitationMismatch, `${where}: the quoted text of ${citation.key} does not match the version's text (the text changed and the rule was not reviewed); ${firstWordDifference(criterion.text, citation.text)}`, [...path, 'text'], {
+        expected: criterion.text, found: citation.text, hint: 'review the rule against the new text, then quote it exactly',
+      });
     }
     return { key: criterion.key, text: criterion.text, span: criterion.span };
   };
-  const compile = (expression: Expression, where: string, limitAmount?: number): CompiledExpression =>
+  const compile = (expression: Expression, where: string, path: RuleSetPath, limitAmount?: number): CompiledExpression =>
     compileExpression(expression, {
       slotOf: (key) => slotOf.get(key),
       factOf: (key) => factByKey.get(key),
       fieldOf: (key) => fieldByKey.get(key),
       limitAmount,
-      error: (message) => problem(RuleSetCode.Expression, `${where}: ${message}`),
+      error: (message) => problem(RuleSetCode.Expression, `${where}: ${message}`, path),
     });
 
-  const indications: CompiledIndication[] = source.indications.map((rule) => {
+  const indications: CompiledIndication[] = source.indications.map((rule, ruleIndex) => {
+    const at: RuleSetPath = ['indications', ruleIndex];
     const section = document.indications.find((candidate) => candidate.name === rule.section);
-    if (!section) problem(RuleSetCode.UnknownSection, `indication "${rule.section}" is not a disease section of this version`);
+    if (!section) {
+      problem(RuleSetCode.UnknownSection, `indication "${rule.section}" is not a disease section of this version`, [...at, 'section'], {
+        expected: document.indications.map((candidate) => candidate.name).join(' | '), found: rule.section,
+      });
+    }
     // A section may have several population lines: the rule names the one it is for by quoting it.
     const population = section?.populations.find((candidate) => candidate.text === rule.population.cites);
     if (section && !population) {
       problem(
         RuleSetCode.CitationMismatch,
         `indication "${rule.section}": the quoted population "${rule.population.cites}" is not a population line of this section (${section.populations.map((candidate) => `"${candidate.text}"`).join(', ')})`,
+        [...at, 'population', 'cites'],
+        {
+          expected: section.populations.map((candidate) => candidate.text).join(' | '),
+          found: rule.population.cites,
+          hint: section.populations[0] ? firstWordDifference(section.populations[0].text, rule.population.cites) : 'the section has no population line',
+        },
       );
     }
     const populationCitation: CitedText = {
@@ -197,90 +243,120 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     const ownScenarios = new Set((population?.scenarios ?? []).flatMap(function keys(criterion): string[] { return [criterion.key, ...criterion.children.flatMap(keys)]; }));
     return {
       section: rule.section,
-      population: { citation: populationCitation, condition: compile(rule.population.when, `population of ${rule.section}`) },
-      scenarios: rule.scenarios.map((scenario) => {
+      population: { citation: populationCitation, condition: compile(rule.population.when, `population of ${rule.section}`, [...at, 'population', 'when']) },
+      scenarios: rule.scenarios.map((scenario, index) => {
+        const scenarioAt: RuleSetPath = [...at, 'scenarios', index];
         if (population && criteria.has(scenario.cites.key) && !ownScenarios.has(scenario.cites.key)) {
-          problem(RuleSetCode.CitationMismatch, `scenario ${scenario.cites.key} is not a scenario of the population "${population.text}"`);
+          problem(RuleSetCode.CitationMismatch, `scenario ${scenario.cites.key} is not a scenario of the population "${population.text}"`, [...scenarioAt, 'cites'], {
+            hint: 'move the rule under the indication rule that quotes its own population line',
+          });
         }
-        return { citation: cite(scenario.cites, `scenario ${scenario.cites.key}`, 'indications'), condition: compile(scenario.when, `scenario ${scenario.cites.key}`) };
+        return { citation: cite(scenario.cites, `scenario ${scenario.cites.key}`, 'indications', [...scenarioAt, 'cites']), condition: compile(scenario.when, `scenario ${scenario.cites.key}`, [...scenarioAt, 'when']) };
       }),
     };
   });
 
-  const contraindications = source.contraindications.map((rule) => ({ citation: cite(rule.cites, `contraindication ${rule.cites.key}`, 'contraindications'), condition: compile(rule.when, `contraindication ${rule.cites.key}`) }));
+  const contraindications = source.contraindications.map((rule, index) => ({
+    citation: cite(rule.cites, `contraindication ${rule.cites.key}`, 'contraindications', ['contraindications', index, 'cites']),
+    condition: compile(rule.when, `contraindication ${rule.cites.key}`, ['contraindications', index, 'when']),
+  }));
 
-  const exclusions: CompiledExclusion[] = source.exclusions.map((rule) => {
+  const exclusions: CompiledExclusion[] = source.exclusions.map((rule, ruleIndex) => {
     const where = `exclusion ${rule.cites.key}`;
-    const citation = cite(rule.cites, where, 'exclusions');
+    const at: RuleSetPath = ['exclusions', ruleIndex];
+    const citation = cite(rule.cites, where, 'exclusions', [...at, 'cites']);
     let limit: QuantitativeLimit | null = null;
     const textLimits = criteria.get(rule.cites.key)?.limits ?? [];
     // A limit in the text must be declared, so the rule compares with "$limit" (checked against the
     // text) and never with a literal number that a later change of the text would not touch.
     if (!rule.limit && textLimits.length > 0) {
-      problem(RuleSetCode.LimitUndeclared, `${where}: the text states a limit (${textLimits.map((found) => found.sourceText).join('; ')}) but the rule declares none`);
+      problem(RuleSetCode.LimitUndeclared, `${where}: the text states a limit (${textLimits.map((found) => found.sourceText).join('; ')}) but the rule declares none`, at, {
+        expected: textLimits.map(describeLimitParts).join(' | '), hint: 'declare it under limit: and compare the fact with "$limit"',
+      });
     }
     if (rule.limit) {
       const parsed = criteria.get(rule.cites.key)?.limits ?? [];
       limit = parsed.find((candidate) => sameLimit(rule.limit as LimitDeclaration, candidate)) ?? null;
       const unsupported = limit ? uncheckableParts(limit) : [];
       if (limit && unsupported.length > 0) {
-        problem(RuleSetCode.LimitUnsupported, `${where}: the limit "${limit.sourceText}" also has ${unsupported.join(', ')}; a rule can compare only the amount, so it cannot decide this limit`);
+        problem(RuleSetCode.LimitUnsupported, `${where}: the limit "${limit.sourceText}" also has ${unsupported.join(', ')}; a rule can compare only the amount, so it cannot decide this limit`, [...at, 'limit']);
         limit = null;
       } else if (!limit) {
-        problem(RuleSetCode.LimitMismatch, `${where}: declared limit ${rule.limit.amount} ${[rule.limit.unit, ...(rule.limit.per ?? [])].join('/')} does not equal the limit in the text (${parsed.map((p) => `${p.amount} ${limitUnit(p)}`).join(', ') || 'none'})`);
+        const declared = describeLimitParts(rule.limit);
+        const inText = parsed.map(describeLimitParts).join(' | ') || 'no limit';
+        problem(RuleSetCode.LimitMismatch, `${where}: the declared limit ${declared} is not the limit in the text: ${inText}`, [...at, 'limit'], {
+          expected: inText, found: declared, hint: parsed.length > 0 ? `declare ${parsed.map(describeLimitParts).join(' or ')} (the text: "${parsed.map((found) => found.sourceText).join('; ')}")` : 'the text states no limit: remove the declaration',
+        });
       } else {
         const compared = factsComparedWithLimit(rule.when);
         // A declared limit must be what the rule compares with: a literal number would escape the text check.
-        if (compared.length === 0) problem(RuleSetCode.LimitNotUsed, `${where}: declares a limit but never compares a fact with "$limit"`);
+        if (compared.length === 0) problem(RuleSetCode.LimitNotUsed, `${where}: declares a limit but never compares a fact with "$limit"`, [...at, 'when'], { hint: 'compare with "$limit", never with a number' });
         for (const key of compared) {
           const unit = factByKey.get(key)?.unit;
-          if (unit !== limitUnit(limit)) problem(RuleSetCode.LimitUnitMismatch, `${where}: fact "${key}" is in ${unit ?? 'no unit'}, the limit in ${limitUnit(limit)}`);
+          if (unit !== limitUnit(limit)) problem(RuleSetCode.LimitUnitMismatch, `${where}: fact "${key}" is in ${unit ?? 'no unit'}, the limit in ${limitUnit(limit)}`, [...at, 'when'], { expected: limitUnit(limit), found: unit ?? 'no unit' });
         }
       }
     }
-    return { citation, limit, condition: compile(rule.when, where, rule.limit?.amount) };
+    return { citation, limit, condition: compile(rule.when, where, [...at, 'when'], rule.limit?.amount) };
   });
 
   const continuation = source.continuation
     ? {
-        requested: compile(source.continuation.requested, 'continuation request'),
-        conditions: source.continuation.conditions.map((rule) => ({ citation: cite(rule.cites, `continuation ${rule.cites.key}`, 'continuation'), condition: compile(rule.when, `continuation ${rule.cites.key}`) })),
+        requested: compile(source.continuation.requested, 'continuation request', ['continuation', 'requested']),
+        conditions: source.continuation.conditions.map((rule, index) => ({
+          citation: cite(rule.cites, `continuation ${rule.cites.key}`, 'continuation', ['continuation', 'conditions', index, 'cites']),
+          condition: compile(rule.when, `continuation ${rule.cites.key}`, ['continuation', 'conditions', index, 'when']),
+        })),
       }
     : null;
 
   const offLabel = source.offLabel
     ? {
-        citation: cite(source.offLabel.cites, 'off-label exclusion', 'offLabel'),
-        checklist: source.offLabel.checklist.map((rule) => ({ citation: cite(rule.cites, `checklist ${rule.cites.key}`, 'offLabel checklist'), condition: compile(rule.when, `checklist ${rule.cites.key}`) })),
+        citation: cite(source.offLabel.cites, 'off-label exclusion', 'offLabel', ['offLabel', 'cites']),
+        checklist: source.offLabel.checklist.map((rule, index) => ({
+          citation: cite(rule.cites, `checklist ${rule.cites.key}`, 'offLabel checklist', ['offLabel', 'checklist', index, 'cites']),
+          condition: compile(rule.when, `checklist ${rule.cites.key}`, ['offLabel', 'checklist', index, 'when']),
+        })),
       }
     : null;
 
-  const notices = (source.notices ?? []).map((citation) => ({ ...cite(citation, `notice ${citation.key}`, 'notices'), kind: criteria.get(citation.key)?.kind ?? 'NOTICE' }));
+  const notices = (source.notices ?? []).map((citation, index) => ({ ...cite(citation, `notice ${citation.key}`, 'notices', ['notices', index]), kind: criteria.get(citation.key)?.kind ?? 'NOTICE' }));
 
-  const authorize = (source.authorize ?? []).flatMap((rule) => {
+  const authorize = (source.authorize ?? []).flatMap((rule, index) => {
+    const at: RuleSetPath = ['authorize', index];
     const exclusion = exclusions.find((candidate) => candidate.citation.key === rule.limitOf);
     if (!exclusion?.limit) {
-      problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: ${rule.limitOf} is not an exclusion with a checked limit`);
+      problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: ${rule.limitOf} is not an exclusion with a checked limit`, [...at, 'limitOf']);
       return [];
     }
     const code = rule.billingCode ? document.codes.find((candidate) => candidate.code === rule.billingCode) : undefined;
-    if (rule.billingCode && !code) problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: billing code ${rule.billingCode} is not in this version`);
+    if (rule.billingCode && !code) {
+      problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: billing code ${rule.billingCode} is not in this version`, [...at, 'billingCode'], {
+        expected: document.codes.map((candidate) => candidate.code).join(' | '), found: rule.billingCode,
+      });
+    }
     for (const key of [...(rule.used ?? []), ...(rule.otherwiseUsed ?? [])]) {
       const unit = factByKey.get(key)?.unit;
-      if (unit !== limitUnit(exclusion.limit)) problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: fact "${key}" is ${factByKey.has(key) ? `in ${unit ?? 'no unit'}` : 'not declared'}, the limit in ${limitUnit(exclusion.limit)}`);
+      if (unit !== limitUnit(exclusion.limit)) problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: fact "${key}" is ${factByKey.has(key) ? `in ${unit ?? 'no unit'}` : 'not declared'}, the limit in ${limitUnit(exclusion.limit)}`, at);
     }
     return [{
       ...rule, limit: exclusion.limit, citation: exclusion.citation,
       billingUnit: code?.billingUnit ? { amount: code.billingUnit.amount, unit: code.billingUnit.unit } : null,
-      condition: rule.when ? compile(rule.when, `authorize ${rule.kind}`) : null,
+      condition: rule.when ? compile(rule.when, `authorize ${rule.kind}`, [...at, 'when']) : null,
     }];
   });
 
-  for (const key of source.interpretations.flatMap((interpretation) => interpretation.criterionKeys)) {
-    if (!criteria.has(key)) problem(RuleSetCode.UnknownCriterion, `interpretation cites ${key}, which is not in this version`);
-  }
+  source.interpretations.forEach((interpretation, index) => {
+    for (const key of interpretation.criterionKeys) {
+      if (!criteria.has(key)) problem(RuleSetCode.UnknownCriterion, `interpretation cites ${key}, which is not in this version`, ['interpretations', index, 'criterionKeys']);
+    }
+  });
   for (const criterion of criteria.values()) {
-    if (!covered.has(criterion.key)) problem(RuleSetCode.UncoveredCriterion, `criterion ${criterion.key} (${criterion.kind}) has no rule: "${criterion.text.slice(0, 60)}…"`);
+    if (!covered.has(criterion.key)) {
+      problem(RuleSetCode.UncoveredCriterion, `criterion ${criterion.key} (${criterion.kind}) has no rule: "${criterion.text.slice(0, 60)}…"`, [], {
+        expected: criterion.text, hint: `add a rule under ${RULE_PLACES[criterion.kind][0]} citing { key: ${criterion.key}, text: "${criterion.text}" }`,
+      });
+    }
   }
 
   problems.sort((a, b) => a.code.localeCompare(b.code) || a.message.localeCompare(b.message));

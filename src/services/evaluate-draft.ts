@@ -8,6 +8,7 @@ import type { Outcome } from '../rules/decide.ts';
 import { decide } from '../rules/decide.ts';
 import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
 import { readRawRequest, renderDecision } from './evaluate-request.ts';
+import { ruleSetDiagnostics, schemaProblemPath } from './rule-set-diagnostics.ts';
 
 export interface DraftInput {
   readonly document: string;
@@ -49,9 +50,15 @@ export function evaluateDraft(input: DraftInput): DraftEvaluation {
     throw badInput(`the rule set is not valid YAML: ${(error as Error).message.split('\n')[0]}`, [{ field: 'ruleSet', message: 'not YAML' }]);
   }
   const { source, problems: schemaProblems } = validateRuleSetSource(parsed);
-  if (!source) throw badInput('the rule set does not match the rule-set schema', schemaProblems.map((message) => ({ field: 'ruleSet', message })));
+  const located = (problems: readonly Diagnostic[]) => problems.map((problem) => ({
+    field: `ruleSet:${problem.line}:${problem.column ?? 1}`,
+    message: `${problem.code} ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`,
+  }));
+  if (!source) {
+    throw badInput('the rule set does not match the rule-set schema', located(ruleSetDiagnostics('ruleSet', input.ruleSet, schemaProblems.map((message) => ({ code: 'RULES_SCHEMA', ...schemaProblemPath(message) })))));
+  }
   const { ruleSet, problems } = compileRuleSet(source, document);
-  if (!ruleSet) throw badInput('the rule set does not bind to the document', problems.map((problem) => ({ field: 'ruleSet', message: `${problem.code} ${problem.message}` })));
+  if (!ruleSet) throw badInput('the rule set does not bind to the document', located(ruleSetDiagnostics('ruleSet', input.ruleSet, problems)));
   const request = readRawRequest(ruleSet, { dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness, facts: input.facts, evidence: input.evidence ?? [] });
   const decision = decide(ruleSet, request);
   return { outcome: decision.outcome, ...renderDecision(ruleSet, decision), diagnostics: diagnostics.filter((diagnostic) => diagnostic.severity !== 'error') };

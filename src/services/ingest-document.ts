@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Diagnostic, GuidelineDocument } from '../domain/document.ts';
 import { compileRuleSet } from '../rules/compile-rule-set.ts';
 import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
+import { ruleSetDiagnostics, schemaProblemPath } from './rule-set-diagnostics.ts';
 import { parseGuideline } from '../document/parse-guideline.ts';
 import { toVersionRecords } from '../records/version-records.ts';
 import type { Client } from '../store/database.ts';
@@ -127,17 +128,17 @@ export async function ingestDocument(client: Client, input: IngestInput): Promis
 
 /** Validates and compiles a rule set against the parsed document: any problem rejects the whole ingestion. */
 function checkRuleSet(file: { fileName: string; text: string }, document: GuidelineDocument): { row: RuleSetInput } | { problems: Diagnostic[] } {
-  const problem = (code: string, message: string): Diagnostic => ({ code, severity: 'error', message: `${file.fileName}: ${message}`, line: 1 });
   let parsed: unknown;
   try {
     parsed = parseYaml(file.text, { maxAliasCount: 50 });
   } catch (error) {
-    return { problems: [problem(IngestCode.RuleSetInvalid, `not valid YAML: ${(error as Error).message.split('\n')[0]}`)] };
+    const position = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    return { problems: [{ code: IngestCode.RuleSetInvalid, severity: 'error', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}`, file: file.fileName, line: position?.line ?? 1, column: position?.col ?? 1 }] };
   }
   const { source, problems: schemaProblems } = validateRuleSetSource(parsed);
-  if (!source) return { problems: schemaProblems.map((message) => problem(IngestCode.RuleSetInvalid, message)) };
+  if (!source) return { problems: ruleSetDiagnostics(file.fileName, file.text, schemaProblems.map((message) => ({ code: IngestCode.RuleSetInvalid, ...schemaProblemPath(message) }))) };
   const { problems } = compileRuleSet(source, document);
-  if (problems.length > 0) return { problems: problems.map((item) => problem(item.code, item.message)) };
+  if (problems.length > 0) return { problems: ruleSetDiagnostics(file.fileName, file.text, problems) };
   return {
     row: {
       name: source.name,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,5 +51,23 @@ describe(`npm run ingest on ${testProvider}`, () => {
     const result = await ingest(join(folder, 'Evolut_CG_3258-2026-01.txt'), join(folder, 'erbitux.txt'));
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/loaded 0, unchanged 2, rules attached 0, rejected 0/);
+  }, 60_000);
+});
+
+describe(`npm run ingest reports rule-set problems at their place in the rules file, on ${testProvider}`, () => {
+  it('prints rules-file:line:column, what the text says, what the rule set says and the fix', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'ingest-rules-'));
+    try {
+      copyFileSync(join(guidelinesDir, 'blincyto', 'Evolut_CG_3258-2026-01.txt'), join(broken, 'Evolut_CG_3258-2026-01.txt'));
+      const rules = readFileSync(join(guidelinesDir, 'blincyto', 'Evolut_CG_3258-2026-01.rules.yaml'), 'utf8').replace('limit: { kind: MAX_DOSE, amount: 28,', 'limit: { kind: MAX_DOSE, amount: 35,');
+      writeFileSync(join(broken, 'Evolut_CG_3258-2026-01.rules.yaml'), rules);
+      const before = rules.slice(0, rules.indexOf('{ kind: MAX_DOSE, amount: 35,')).split('\n');
+      const result = await ingest(broken);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Evolut_CG_3258-2026-01.rules.yaml:${before.length}:${(before.at(-1)?.length ?? 0) + 1}: error RULES_LIMIT_MISMATCH exclusion EXC-de3884ab31: the declared limit`);
+      expect(result.stderr).toContain('    expected: { kind: MAX_DOSE, amount: 28, unit: mcg, per: [day] }\n    found:    { kind: MAX_DOSE, amount: 35, unit: mcg, per: [day] }\n    hint:     declare');
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
   }, 60_000);
 });

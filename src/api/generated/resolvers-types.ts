@@ -205,10 +205,19 @@ export type Determination = Node & {
   readonly whatIf: Scalars['Boolean']['output'];
 };
 
-/** A parser diagnostic with a stable code. */
+/** A diagnostic with a stable code: of the parser on a document, or of the compiler on a rule set. */
 export type Diagnostic = {
   readonly __typename?: 'Diagnostic';
   readonly code: Scalars['String']['output'];
+  readonly column?: Maybe<Scalars['Int']['output']>;
+  /** For a mismatch: what the version says. */
+  readonly expected?: Maybe<Scalars['String']['output']>;
+  /** The file the line is in when it is not the guideline document (a rule set). */
+  readonly file?: Maybe<Scalars['String']['output']>;
+  /** For a mismatch: what was found instead. */
+  readonly found?: Maybe<Scalars['String']['output']>;
+  /** What to change. */
+  readonly hint?: Maybe<Scalars['String']['output']>;
   readonly line: Scalars['Int']['output'];
   readonly message: Scalars['String']['output'];
   /** `error`, `warning` or `info`. */
@@ -1150,6 +1159,11 @@ export type DeterminationResolvers<ContextType = ApiContext, ParentType extends 
 
 export type DiagnosticResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Diagnostic'] = ResolversParentTypes['Diagnostic']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  column?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  expected?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  file?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  found?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   severity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
