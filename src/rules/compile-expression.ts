@@ -135,6 +135,10 @@ export function compileExpression(expression: Expression, context: CompileContex
     const child = compileExpression(expression.not, context);
     return { facts: child.facts, text: `NOT ${child.text}`, evaluate: (input) => not(child.evaluate(input)) };
   }
+  if ('constant' in expression) {
+    const value = expression.constant ? TRUE : FALSE;
+    return { facts: [], text: expression.constant ? 'always true' : 'always false', evaluate: () => value };
+  }
   if ('atLeast' in expression) {
     const children = expression.atLeast !== undefined ? expression.of.map((child) => compileExpression(child, context)) : [];
     const n = expression.atLeast;

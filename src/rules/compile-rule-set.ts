@@ -22,6 +22,7 @@ export const RuleSetCode = {
   UncoveredCriterion: 'RULES_UNCOVERED_CRITERION',
   BadAuthorization: 'RULES_BAD_AUTHORIZATION',
   WrongRuleKind: 'RULES_WRONG_RULE_KIND',
+  UnexplainedConstant: 'RULES_UNEXPLAINED_CONSTANT',
   DuplicateCitation: 'RULES_DUPLICATE_CITATION',
 } as const;
 
@@ -150,6 +151,7 @@ function factsComparedWithLimit(expression: Expression): string[] {
   if ('any' in expression) return expression.any.flatMap(factsComparedWithLimit);
   if ('not' in expression) return factsComparedWithLimit(expression.not);
   if ('atLeast' in expression) return expression.of.flatMap(factsComparedWithLimit);
+  if ('constant' in expression) return [];
   const usesLimit = (['lt', 'le', 'gt', 'ge'] as const).some((operator) => (expression as Record<string, unknown>)[operator] === '$limit');
   if (!usesLimit) return [];
   if ('fact' in expression) return [expression.fact];
@@ -346,6 +348,22 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     }];
   });
 
+  // A criterion decided by a constant decides nothing from the request: a person must say why.
+  const explained = new Set(source.interpretations.flatMap((interpretation) => interpretation.criterionKeys));
+  const decidedBy: [RuleSetPath, Citation, Expression][] = [
+    ...source.indications.flatMap((rule, i) => rule.scenarios.map((scenario, j): [RuleSetPath, Citation, Expression] => [['indications', i, 'scenarios', j, 'when'], scenario.cites, scenario.when])),
+    ...source.contraindications.map((rule, i): [RuleSetPath, Citation, Expression] => [['contraindications', i, 'when'], rule.cites, rule.when]),
+    ...source.exclusions.map((rule, i): [RuleSetPath, Citation, Expression] => [['exclusions', i, 'when'], rule.cites, rule.when]),
+    ...(source.continuation?.conditions ?? []).map((rule, i): [RuleSetPath, Citation, Expression] => [['continuation', 'conditions', i, 'when'], rule.cites, rule.when]),
+    ...(source.offLabel?.checklist ?? []).map((rule, i): [RuleSetPath, Citation, Expression] => [['offLabel', 'checklist', i, 'when'], rule.cites, rule.when]),
+  ];
+  for (const [path, citation, when] of decidedBy) {
+    if ('constant' in when && !explained.has(citation.key)) {
+      problem(RuleSetCode.UnexplainedConstant, `${citation.key} is decided by the constant ${String(when.constant)}, and no interpretation cites it to say why`, path, {
+        hint: `add an interpretation with criterionKeys: [${citation.key}] and its rationale`,
+      });
+    }
+  }
   source.interpretations.forEach((interpretation, index) => {
     for (const key of interpretation.criterionKeys) {
       if (!criteria.has(key)) problem(RuleSetCode.UnknownCriterion, `interpretation cites ${key}, which is not in this version`, ['interpretations', index, 'criterionKeys']);

@@ -24,6 +24,8 @@ export type Expression =
   | { readonly all: readonly Expression[] }
   | { readonly any: readonly Expression[] }
   | { readonly not: Expression }
+  /** Always true or always false: allowed only with an interpretation that cites the criterion and says why. */
+  | { readonly constant: boolean }
   | { readonly atLeast: number; readonly of: readonly Expression[] }
   | ({ readonly fact: string } & Comparison)
   | ({ readonly sum: readonly string[] } & Comparison)

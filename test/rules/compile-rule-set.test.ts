@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stableKey } from '../../src/document/stable-key.ts';
 import { parseGuideline } from '../../src/document/parse-guideline.ts';
 import { compileRuleSet } from '../../src/rules/compile-rule-set.ts';
+import { FALSE } from '../../src/rules/truth.ts';
 import type { RuleSetSource } from '../../src/rules/rule-set.ts';
 import { validateRuleSetSource } from '../../src/rules/rule-set-schema.ts';
 import { fixtureText, guidelinesDir } from '../support/documents.ts';
@@ -166,5 +167,30 @@ describe('binding that cannot be gamed', () => {
     if (!first) throw new Error('seed rule set has exclusions');
     copy.exclusions = [...copy.exclusions, { ...first, when: { fact: 'diseaseProgressionOnBlinatumomab', eq: false } }];
     expect(compileRuleSet(copy, document).problems.map((p) => p.code)).toContain('RULES_DUPLICATE_CITATION');
+  });
+});
+
+describe('constants', () => {
+  const withConstant = (interpreted: boolean): RuleSetSource => {
+    const copy = structuredClone(source) as Mutable;
+    const [contraindication] = copy.contraindications;
+    if (!contraindication) throw new Error('seed rule set has a contraindication');
+    copy.contraindications = [{ ...contraindication, when: { constant: false } }];
+    if (interpreted) {
+      copy.interpretations = [...copy.interpretations, { topic: 'hypersensitivity', decision: 'never met', rationale: 'checked at the infusion site, not by prior authorization', criterionKeys: [contraindication.cites.key] }];
+    }
+    return copy;
+  };
+
+  it('a criterion decided by a constant needs an interpretation that cites it', () => {
+    expect(compileRuleSet(withConstant(false), document).problems.map((p) => p.code)).toEqual(['RULES_UNEXPLAINED_CONSTANT']);
+    expect(compileRuleSet(withConstant(true), document).problems).toEqual([]);
+  });
+
+  it('a constant is known without any fact: a false contraindication never asks a question', () => {
+    const { ruleSet } = compileRuleSet(withConstant(true), document);
+    const condition = ruleSet?.contraindications[0]?.condition;
+    expect(condition?.facts).toEqual([]);
+    expect(condition?.evaluate({ values: [], dateOfService: 0 })).toBe(FALSE);
   });
 });
