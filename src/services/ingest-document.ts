@@ -4,6 +4,8 @@ import type { Diagnostic, GuidelineDocument } from '../domain/document.ts';
 import { compileRuleSet } from '../rules/compile-rule-set.ts';
 import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
 import { ruleSetDiagnostics, schemaProblemPath } from './rule-set-diagnostics.ts';
+import type { CompiledRuleSet } from '../rules/compile-rule-set.ts';
+import { runRuleSetCases, validateRuleSetCases } from '../rules/rule-set-cases.ts';
 import { parseGuideline } from '../document/parse-guideline.ts';
 import { toVersionRecords } from '../records/version-records.ts';
 import type { Client } from '../store/database.ts';
@@ -20,13 +22,15 @@ export const IngestCode = {
   InvalidEncoding: 'INGEST_INVALID_ENCODING',
   VersionConflict: 'INGEST_VERSION_CONFLICT',
   RuleSetInvalid: 'INGEST_RULE_SET_INVALID',
+  CasesInvalid: 'INGEST_CASES_INVALID',
+  CaseFailed: 'RULES_CASE_FAILED',
 } as const;
 
 export interface IngestInput {
   readonly fileName: string;
   readonly bytes: Uint8Array;
-  /** The reviewed rule set authored beside the document, if there is one (YAML). */
-  readonly ruleSet?: { readonly fileName: string; readonly text: string } | undefined;
+  /** The reviewed rule set authored beside the document, if there is one (YAML), with its own test cases if it has them. */
+  readonly ruleSet?: { readonly fileName: string; readonly text: string; readonly cases?: { readonly fileName: string; readonly text: string } | undefined } | undefined;
 }
 
 export interface IngestResult {
@@ -127,7 +131,24 @@ export async function ingestDocument(client: Client, input: IngestInput): Promis
 }
 
 /** Validates and compiles a rule set against the parsed document: any problem rejects the whole ingestion. */
-function checkRuleSet(file: { fileName: string; text: string }, document: GuidelineDocument): { row: RuleSetInput } | { problems: Diagnostic[] } {
+/** A rule set's own cases must all pass before it may decide anything (as `opa test` gates a bundle). */
+function checkCases(file: { fileName: string; text: string }, ruleSet: CompiledRuleSet): Diagnostic[] {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(file.text, { maxAliasCount: 50 });
+  } catch (error) {
+    return [{ code: IngestCode.CasesInvalid, severity: 'error', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}`, file: file.fileName, line: 1 }];
+  }
+  const { cases, problems } = validateRuleSetCases(parsed);
+  if (!cases) return ruleSetDiagnostics(file.fileName, file.text, problems.map((message) => ({ code: IngestCode.CasesInvalid, ...schemaProblemPath(message) })));
+  const failed = runRuleSetCases(ruleSet, cases).flatMap((result, index) => (result.failures.length === 0 ? [] : [{
+    code: IngestCode.CaseFailed, message: `case "${result.name}" fails: ${result.failures.join('; ')}`, path: ['cases', index] as const,
+    hint: 'fix the rule set, or the case if the rule set is right and the case was wrong',
+  }]));
+  return ruleSetDiagnostics(file.fileName, file.text, failed);
+}
+
+function checkRuleSet(file: NonNullable<IngestInput['ruleSet']>, document: GuidelineDocument): { row: RuleSetInput } | { problems: Diagnostic[] } {
   let parsed: unknown;
   try {
     parsed = parseYaml(file.text, { maxAliasCount: 50 });
@@ -137,8 +158,12 @@ function checkRuleSet(file: { fileName: string; text: string }, document: Guidel
   }
   const { source, problems: schemaProblems } = validateRuleSetSource(parsed);
   if (!source) return { problems: ruleSetDiagnostics(file.fileName, file.text, schemaProblems.map((message) => ({ code: IngestCode.RuleSetInvalid, ...schemaProblemPath(message) }))) };
-  const { problems } = compileRuleSet(source, document);
-  if (problems.length > 0) return { problems: ruleSetDiagnostics(file.fileName, file.text, problems) };
+  const { ruleSet, problems } = compileRuleSet(source, document);
+  if (!ruleSet) return { problems: ruleSetDiagnostics(file.fileName, file.text, problems) };
+  if (file.cases) {
+    const failed = checkCases(file.cases, ruleSet);
+    if (failed.length > 0) return { problems: failed };
+  }
   return {
     row: {
       name: source.name,

@@ -15,11 +15,16 @@ export function expandDocumentPaths(paths: readonly string[]): string[] {
   });
 }
 
-/** A document's rule set is the file with the same name and the extension .rules.yaml. */
-export function ruleSetBeside(documentPath: string, baseDir: string): { fileName: string; text: string } | undefined {
+/**
+ * A document's rule set is the file with the same name and the extension .rules.yaml; the rule
+ * set's own test cases, if it has them, are beside it as .cases.yaml.
+ */
+export function ruleSetBeside(documentPath: string, baseDir: string): { fileName: string; text: string; cases?: { fileName: string; text: string } } | undefined {
   const path = documentPath.replace(/\.txt$/, '.rules.yaml');
   if (path === documentPath || !existsSync(path)) return undefined;
-  return { fileName: relative(baseDir, path) || path, text: readFileSync(path, 'utf8') };
+  const casesPath = documentPath.replace(/\.txt$/, '.cases.yaml');
+  const cases = existsSync(casesPath) ? { cases: { fileName: relative(baseDir, casesPath) || casesPath, text: readFileSync(casesPath, 'utf8') } } : {};
+  return { fileName: relative(baseDir, path) || path, text: readFileSync(path, 'utf8'), ...cases };
 }
 
 export interface IngestSummary {

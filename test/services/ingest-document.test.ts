@@ -91,3 +91,28 @@ describe(`ingestion on ${testProvider}`, () => {
     expect(result.diagnostics.map((d) => d.code)).not.toContain(IngestCode.TooLarge);
   });
 });
+
+describe(`a rule set's own cases gate its ingestion, on ${testProvider}`, () => {
+  const rules = shippedText('blincyto/Evolut_CG_3258-2026-01.rules.yaml');
+  const cases = shippedText('blincyto/Evolut_CG_3258-2026-01.cases.yaml');
+
+  it('a rule set whose case fails is refused, naming the case at its line in the cases file, and nothing is written', async () => {
+    const wrong = cases.replace('authorizedLimits: { MAX_DOSE_PER_PERIOD: 28, REMAINING_DURATION: 2 }', 'authorizedLimits: { MAX_DOSE_PER_PERIOD: 30, REMAINING_DURATION: 2 }');
+    const fresh = await createTestDatabase();
+    try {
+      const before = await rowCounts(fresh.database);
+      const result = await ingestDocument(fresh.database.client, { fileName: 'seed.txt', bytes: bytes(seed), ruleSet: { fileName: 'seed.rules.yaml', text: rules, cases: { fileName: 'seed.cases.yaml', text: wrong } } });
+      expect(result.status).toBe('rejected');
+      const caseLine = wrong.slice(0, wrong.indexOf('  - name: relapsed/refractory single agent is approved')).split('\n').length;
+      expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([expect.objectContaining({
+        code: 'RULES_CASE_FAILED', file: 'seed.cases.yaml', line: caseLine,
+        message: 'case "relapsed/refractory single agent is approved with the authorized limits and boxed warnings" fails: authorized MAX_DOSE_PER_PERIOD 28, expected 30',
+      })]);
+      expect(await rowCounts(fresh.database)).toEqual(before);
+      const passing = await ingestDocument(fresh.database.client, { fileName: 'seed.txt', bytes: bytes(seed), ruleSet: { fileName: 'seed.rules.yaml', text: rules, cases: { fileName: 'seed.cases.yaml', text: cases } } });
+      expect(passing).toMatchObject({ status: 'loaded', decidable: true });
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
