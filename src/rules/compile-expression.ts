@@ -135,6 +135,10 @@ export function compileExpression(expression: Expression, context: CompileContex
     const child = compileExpression(expression.not, context);
     return { facts: child.facts, text: `NOT ${child.text}`, evaluate: (input) => not(child.evaluate(input)) };
   }
+  if ('todo' in expression) {
+    context.error(`TODO: ${expression.todo}`);
+    return { facts: [], text: 'TODO', evaluate: () => UNKNOWN };
+  }
   if ('constant' in expression) {
     const value = expression.constant ? TRUE : FALSE;
     return { facts: [], text: expression.constant ? 'always true' : 'always false', evaluate: () => value };

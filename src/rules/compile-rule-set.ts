@@ -23,6 +23,7 @@ export const RuleSetCode = {
   BadAuthorization: 'RULES_BAD_AUTHORIZATION',
   WrongRuleKind: 'RULES_WRONG_RULE_KIND',
   UnexplainedConstant: 'RULES_UNEXPLAINED_CONSTANT',
+  Todo: 'RULES_TODO',
   DuplicateCitation: 'RULES_DUPLICATE_CITATION',
 } as const;
 
@@ -151,7 +152,7 @@ function factsComparedWithLimit(expression: Expression): string[] {
   if ('any' in expression) return expression.any.flatMap(factsComparedWithLimit);
   if ('not' in expression) return factsComparedWithLimit(expression.not);
   if ('atLeast' in expression) return expression.of.flatMap(factsComparedWithLimit);
-  if ('constant' in expression) return [];
+  if ('constant' in expression || 'todo' in expression) return [];
   const usesLimit = (['lt', 'le', 'gt', 'ge'] as const).some((operator) => (expression as Record<string, unknown>)[operator] === '$limit');
   if (!usesLimit) return [];
   if ('fact' in expression) return [expression.fact];
@@ -172,6 +173,7 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
       expected: `${document.header.guidelineNumber} ${formatYearMonth(document.header.implementationDate)}`, found: `${source.guideline} ${source.implementationDate}`,
     });
   }
+  if (source.reviewedBy.startsWith('TODO')) problem(RuleSetCode.Todo, 'the rule set names no reviewer: a draft decides nothing until a person has reviewed it', ['reviewedBy'], { hint: 'name the reviewer and set reviewedOn to the review date' });
   const factByKey = new Map<string, FactDefinition>();
   for (const [index, fact] of source.facts.entries()) {
     if (factByKey.has(fact.key)) problem(RuleSetCode.DuplicateFact, `fact "${fact.key}" is declared twice`, ['facts', index]);
@@ -212,7 +214,7 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
       factOf: (key) => factByKey.get(key),
       fieldOf: (key) => fieldByKey.get(key),
       limitAmount,
-      error: (message) => problem(RuleSetCode.Expression, `${where}: ${message}`, path),
+      error: (message) => problem(message.startsWith('TODO: ') ? RuleSetCode.Todo : RuleSetCode.Expression, `${where}: ${message}`, path),
     });
 
   const indications: CompiledIndication[] = source.indications.map((rule, ruleIndex) => {
@@ -279,7 +281,8 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     if (rule.limit) {
       const parsed = criteria.get(rule.cites.key)?.limits ?? [];
       limit = parsed.find((candidate) => sameLimit(rule.limit as LimitDeclaration, candidate)) ?? null;
-      const unsupported = limit ? uncheckableParts(limit) : [];
+      // A second part ("…, or 12 months when used as adjuvant therapy") would go unchecked if only the first were bound.
+      const unsupported = limit ? [...uncheckableParts(limit), ...textLimits.filter((part) => part !== limit && part.alternative).map((part) => `a second part "${part.sourceText}" that no rule would check`)] : [];
       if (limit && unsupported.length > 0) {
         problem(RuleSetCode.LimitUnsupported, `${where}: the limit "${limit.sourceText}" also has ${unsupported.join(', ')}; a rule can compare only the amount, so it cannot decide this limit`, [...at, 'limit']);
         limit = null;

@@ -26,6 +26,8 @@ export type Expression =
   | { readonly not: Expression }
   /** Always true or always false: allowed only with an interpretation that cites the criterion and says why. */
   | { readonly constant: boolean }
+  /** A decision a reviewer has not made yet (drafts): always a compile problem, never decided. */
+  | { readonly todo: string }
   | { readonly atLeast: number; readonly of: readonly Expression[] }
   | ({ readonly fact: string } & Comparison)
   | ({ readonly sum: readonly string[] } & Comparison)

@@ -107,6 +107,7 @@ export const ruleSetJsonSchema = {
         { type: 'object', additionalProperties: false, required: ['any'], properties: { any: { type: 'array', minItems: 1, items: { $ref: '#/$defs/expression' } } } },
         { type: 'object', additionalProperties: false, required: ['not'], properties: { not: { $ref: '#/$defs/expression' } } },
         { type: 'object', additionalProperties: false, required: ['constant'], properties: { constant: { type: 'boolean' } } },
+        { type: 'object', additionalProperties: false, required: ['todo'], properties: { todo: { type: 'string', minLength: 1 } } },
         { type: 'object', additionalProperties: false, required: ['atLeast', 'of'], properties: { atLeast: { type: 'integer', minimum: 1 }, of: { type: 'array', minItems: 1, items: { $ref: '#/$defs/expression' } } } },
         { type: 'object', additionalProperties: false, required: ['fact'], minProperties: 2, maxProperties: 2, properties: { fact: { type: 'string' }, ...comparison } },
         { type: 'object', additionalProperties: false, required: ['sum'], minProperties: 2, maxProperties: 2, properties: { sum: { type: 'array', minItems: 1, items: { type: 'string' } }, ...comparison } },

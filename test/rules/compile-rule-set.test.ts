@@ -108,6 +108,19 @@ describe('limits and populations the parser now reads completely', () => {
     }
   });
 
+  it('a two-part limit cannot be bound by declaring its first part only (the second would go unchecked)', () => {
+    const cycles = 'Treatment exceeds the maximum duration limit of 4 cycles when used as induction and/or consolidation therapy.';
+    const twoPart = 'Treatment exceeds the maximum duration limit of 4 cycles when used as induction and/or consolidation therapy, or 2 cycles for members proceeding to hematopoietic stem cell transplant.';
+    const parsed = parseGuideline(seedText.replace(cycles, twoPart)).document;
+    if (!parsed) throw new Error('edited seed must parse');
+    const copy = structuredClone(source) as Mutable;
+    const key = stableKey('EXCLUSION', '', twoPart);
+    copy.exclusions = copy.exclusions.map((rule) => (rule.cites.text === cycles ? { ...rule, cites: { key, text: twoPart } } : rule));
+    copy.authorize = (copy.authorize ?? []).filter((rule) => rule.kind !== 'REMAINING_DURATION');
+    const problem = compileRuleSet(copy, parsed).problems.find((p) => p.code === 'RULES_LIMIT_UNSUPPORTED');
+    expect(problem?.message).toContain('a second part "2 cycles for members proceeding to hematopoietic stem cell transplant" that no rule would check');
+  });
+
   it('a limit in the text with no declared limit in its rule is refused (a literal would escape the text check)', () => {
     const copy = structuredClone(source) as Mutable;
     copy.exclusions = copy.exclusions.map((rule) => (rule.limit?.kind === 'MAX_DOSE' ? { cites: rule.cites, when: { fact: 'requestedDosePerDayMcg', gt: 28 } } : rule));
