@@ -73,7 +73,20 @@ function declare(limit: QuantitativeLimit): LimitDeclaration {
   return { kind: limit.kind, amount: limit.amount, unit: limit.unit, ...(limit.per.length > 0 ? { per: [...limit.per] } : {}), ...(limit.qualifier ? { qualifier: limit.qualifier } : {}) };
 }
 
-const camel = (text: string): string => text.replace(/(?:^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+/** "mg per kg" → "MgPerKg": each run of letters and digits, capitalized, joined. */
+function camel(text: string): string {
+  let out = '';
+  let startOfWord = true;
+  for (const char of text) {
+    const alphanumeric = (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9');
+    if (!alphanumeric) startOfWord = true;
+    else {
+      out += startOfWord ? char.toUpperCase() : char;
+      startOfWord = false;
+    }
+  }
+  return out;
+}
 
 /** The comparison a limit implies, with the facts it needs; what the words around it mean stays a TODO. */
 function limitCondition(limit: QuantitativeLimit, alternatives: readonly QuantitativeLimit[], addFact: (fact: FactDefinition) => string, todo: (text: string) => Expression): Expression {
