@@ -17,7 +17,8 @@ import type { SectionTitle, Segmented } from './sections.ts';
 import { SECTION_TITLES, segment } from './sections.ts';
 import { splitLines } from './source-lines.ts';
 import { parseStatement } from './statement.ts';
-import { parseExclusions, parseWarningGroups } from './warning-groups.ts';
+import { parseExclusions } from './exclusions.ts';
+import { parseWarningGroups } from './warning-groups.ts';
 
 /**
  * Every section of the template is required: a document missing one is most likely truncated or
