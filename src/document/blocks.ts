@@ -42,11 +42,20 @@ export function endsSentence(text: string): boolean {
 }
 
 /**
- * Groups tokens into blocks, joining converter wraps the way a reader does: a text line continues
- * the block above it when that block does not end a sentence, whether a blank line separates them or
- * not and whatever the line's first character (lower case, capital or digit). After a finished
- * sentence a text line is a block of its own, which the section grammar then places or refuses.
- * Bullets always open a block.
+ * A block is finished when its text ends a sentence or joins the next item with "AND" / "OR": a
+ * text line after it starts something new (a bullet that lost its marker, say), never a wrap.
+ */
+function finishes(text: string): boolean {
+  return endsSentence(text) || text.endsWith(' AND') || text.endsWith(' OR');
+}
+
+/**
+ * Groups tokens into blocks, joining converter wraps the way a reader does: a text line at the left
+ * margin continues the block above it when that block is not finished, whether a blank line
+ * separates them or not and whatever the line's first character (lower case, capital or digit).
+ * An indented text line is never a wrap (converters wrap to the margin; an indented line is an item
+ * that lost its marker), and after a finished block a text line is a block of its own: the section
+ * grammar then places or refuses it. Bullets always open a block.
  */
 export function toBlocks(tokens: readonly LineToken[], diagnostics: DiagnosticCollector, options: BlockOptions = {}): Block[] {
   const blocks: OpenBlock[] = [];
@@ -56,10 +65,12 @@ export function toBlocks(tokens: readonly LineToken[], diagnostics: DiagnosticCo
     const text = normalizeSpace(inlineText(token.content));
     const previous = blocks.at(-1);
     const opensBlock = options.startsBlock?.(text) ?? false;
-    if (token.kind === 'text' && previous && !opensBlock && !previous.finished) {
+    // A paragraph is never continued by a line that reads as a list item ("… AND"): that is an item that lost its marker.
+    const listItem = previous?.kind === 'paragraph' && (text.endsWith(' AND') || text.endsWith(' OR'));
+    if (token.kind === 'text' && token.indent === 0 && previous && !opensBlock && !previous.finished && !listItem) {
       diagnostics.info(ParseCode.WrappedLine, token.line.number, `line ${token.line.number} continues the text of line ${previous.span.startLine}`);
       if (text !== '') parts.at(-1)?.push(text);
-      blocks[blocks.length - 1] = { ...previous, finished: text === '' ? previous.finished : endsSentence(text), span: { startLine: previous.span.startLine, endLine: token.line.number } };
+      blocks[blocks.length - 1] = { ...previous, finished: text === '' ? previous.finished : finishes(text), span: { startLine: previous.span.startLine, endLine: token.line.number } };
       continue;
     }
     parts.push([text]);
@@ -68,7 +79,7 @@ export function toBlocks(tokens: readonly LineToken[], diagnostics: DiagnosticCo
       indent: token.indent,
       marker: token.kind === 'bullet' ? token.marker : null,
       text: '',
-      finished: endsSentence(text),
+      finished: finishes(text),
       span: { startLine: token.line.number, endLine: token.line.number },
     });
   }

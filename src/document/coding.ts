@@ -40,7 +40,8 @@ export function parseCodeLine(ordinal: number, text: string, span: SourceSpan): 
 /** Codes: one bullet per code, "CODE - description"; any other line is an error. */
 export function parseCodes(tokens: readonly LineToken[], context: CriterionContext): BillingCode[] {
   const codes: BillingCode[] = [];
-  for (const block of toBlocks(tokens, context.diagnostics)) {
+  // A line shaped like a code line is never a wrap of the one above: it is a code that lost its marker.
+  for (const block of toBlocks(tokens, context.diagnostics, { startsBlock: (text) => parseCodeLine(0, text, { startLine: 0, endLine: 0 }) !== null })) {
     const code = block.kind === 'bullet' ? parseCodeLine(codes.length + 1, block.text, block.span) : null;
     if (code) codes.push(code);
     else context.diagnostics.error(ParseCode.MalformedCode, block.span.startLine, `line ${block.span.startLine} is not "CODE - description": "${block.text.slice(0, 80)}"`);

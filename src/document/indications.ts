@@ -84,6 +84,13 @@ export function parseIndications(tokens: readonly LineToken[], tableOfContents: 
       continuation = { preamble: node.block.text, conditions, span: spanOver(node.block, bullets) };
       continue;
     }
+    // Any paragraph followed by bullets would do as a heading; only one that reads as a disease heading
+    // (listed in the table of contents, or a Title Case name) is taken for one. Anything else, such as a
+    // scenario that lost its marker, is refused: read as a heading it would carry the next population off.
+    if (node.block.indent > 0 || !(listed.has(headingKey(node.block.text)) || looksLikeDiseaseHeading(node.block.text))) {
+      diagnostics.error(ParseCode.UnrecognizedLine, node.block.span.startLine, `line ${node.block.span.startLine} in INDICATIONS is neither a disease heading (Title Case, or listed in the table of contents) nor a bullet: "${node.block.text.slice(0, 80)}"`);
+      continue;
+    }
     sections.push(diseaseSection(sections.length + 1, node.block, bullets, context));
   }
   return { continuation, sections };

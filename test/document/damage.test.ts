@@ -64,4 +64,23 @@ describe('damage is refused or shows as exactly the removed content', () => {
     console.log(`cuts: ${JSON.stringify(counts)}`);
     expect(others).toEqual([]);
   });
+
+  it('a bullet that lost its marker is refused, never merged into the item above', () => {
+    const counts = { refused: 0, accepted: 0 };
+    const accepted: string[] = [];
+    for (const { name, text } of documents) {
+      const lines = text.split('\n');
+      lines.forEach((line, index) => {
+        const bullet = /^( *)- (.*)$/.exec(line);
+        if (!bullet) return;
+        const damaged = [...lines.slice(0, index), `${bullet[1] ?? ''}${bullet[2] ?? ''}`, ...lines.slice(index + 1)].join('\n');
+        if (parseGuideline(damaged).document) {
+          counts.accepted += 1;
+          accepted.push(`${name}: line ${index + 1} without its marker was accepted: "${line.slice(0, 70)}"`);
+        } else counts.refused += 1;
+      });
+    }
+    console.log(`bullets without their marker: ${JSON.stringify(counts)}`);
+    expect(accepted).toEqual([]);
+  });
 });
