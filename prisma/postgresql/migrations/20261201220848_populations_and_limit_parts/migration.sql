@@ -33,13 +33,15 @@ ALTER TABLE "Population" ADD CONSTRAINT "Population_versionId_fkey" FOREIGN KEY 
 ALTER TABLE "Population" ADD CONSTRAINT "Population_diseaseSectionId_fkey" FOREIGN KEY ("diseaseSectionId") REFERENCES "DiseaseSection"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- Hand-written: the population of every section stored before populations had a table of their
--- own becomes that section's population 1, and its scenarios are marked as population 1's. The
+-- own becomes that section's population 1, and its scenarios are marked as population 1's. A section
+-- stored without a population line (the earlier parser allowed it) gets a population 1 with empty
+-- text, so its scenarios are kept, not lost. The
 -- Criterion immutability trigger is lifted for that one statement only.
 INSERT INTO "Population" ("id", "versionId", "diseaseSectionId", "ordinal", "text", "groups", "minimumAgeValue", "minimumAgeUnit", "minimumAgeText", "markers", "condition", "startLine", "endLine")
-SELECT "id" || ':population-1', "versionId", "id", 1, "populationText", "populationGroups", "minimumAgeValue", "minimumAgeUnit", "minimumAgeText", "markers", "condition", "populationStartLine", "populationEndLine"
-FROM "DiseaseSection" WHERE "populationText" IS NOT NULL;
+SELECT "id" || ':population-1', "versionId", "id", 1, COALESCE("populationText", ''), "populationGroups", "minimumAgeValue", "minimumAgeUnit", "minimumAgeText", "markers", "condition", COALESCE("populationStartLine", "startLine"), COALESCE("populationEndLine", "startLine")
+FROM "DiseaseSection";
 ALTER TABLE "Criterion" DISABLE TRIGGER "Criterion_immutable";
-UPDATE "Criterion" SET "populationOrdinal" = 1 WHERE "kind" = 'INDICATION_SCENARIO' AND "diseaseSectionId" IN (SELECT "id" FROM "DiseaseSection" WHERE "populationText" IS NOT NULL);
+UPDATE "Criterion" SET "populationOrdinal" = 1 WHERE "kind" = 'INDICATION_SCENARIO' AND "diseaseSectionId" IS NOT NULL;
 ALTER TABLE "Criterion" ENABLE TRIGGER "Criterion_immutable";
 
 -- AlterTable

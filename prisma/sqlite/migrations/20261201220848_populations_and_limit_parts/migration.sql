@@ -21,13 +21,15 @@ CREATE TABLE "Population" (
 );
 
 -- Hand-written: the population of every section stored before populations had a table of their
--- own becomes that section's population 1, and its scenarios are marked as population 1's. The
+-- own becomes that section's population 1, and its scenarios are marked as population 1's. A section
+-- stored without a population line (the earlier parser allowed it) gets a population 1 with empty
+-- text, so its scenarios are kept, not lost. The
 -- Criterion immutability trigger is lifted for that one statement only.
 INSERT INTO "Population" ("id", "versionId", "diseaseSectionId", "ordinal", "text", "groups", "minimumAgeValue", "minimumAgeUnit", "minimumAgeText", "markers", "condition", "startLine", "endLine")
-SELECT "id" || ':population-1', "versionId", "id", 1, "populationText", "populationGroups", "minimumAgeValue", "minimumAgeUnit", "minimumAgeText", "markers", "condition", "populationStartLine", "populationEndLine"
-FROM "DiseaseSection" WHERE "populationText" IS NOT NULL;
+SELECT "id" || ':population-1', "versionId", "id", 1, COALESCE("populationText", ''), "populationGroups", "minimumAgeValue", "minimumAgeUnit", "minimumAgeText", "markers", "condition", COALESCE("populationStartLine", "startLine"), COALESCE("populationEndLine", "startLine")
+FROM "DiseaseSection";
 DROP TRIGGER "Criterion_no_update";
-UPDATE "Criterion" SET "populationOrdinal" = 1 WHERE "kind" = 'INDICATION_SCENARIO' AND "diseaseSectionId" IN (SELECT "id" FROM "DiseaseSection" WHERE "populationText" IS NOT NULL);
+UPDATE "Criterion" SET "populationOrdinal" = 1 WHERE "kind" = 'INDICATION_SCENARIO' AND "diseaseSectionId" IS NOT NULL;
 CREATE TRIGGER "Criterion_no_update" BEFORE UPDATE ON "Criterion" BEGIN SELECT RAISE(ABORT, 'published guideline versions are immutable: UPDATE on Criterion refused'); END;
 
 -- Hand-written in place of Prisma's table redefinition: inside the migration's transaction SQLite
