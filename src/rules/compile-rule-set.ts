@@ -6,7 +6,7 @@ import type { CompiledExpression } from './compile-expression.ts';
 import { compileExpression } from './compile-expression.ts';
 import type { Expression } from './expression.ts';
 import type { AuthorizationRule, Citation, FactDefinition, InterpretationSource, LimitDeclaration, RuleSetSource } from './rule-set.ts';
-import { describeLimitParts, factsComparedWithLimit, firstWordDifference, limitUnit, sameLimit, uncheckableParts } from './limit-checks.ts';
+import { containsConstant, describeLimitParts, factsComparedWithLimit, firstWordDifference, limitComparisons, limitUnit, sameLimit, uncheckableParts } from './limit-checks.ts';
 
 export const RuleSetCode = {
   GuidelineMismatch: 'RULES_GUIDELINE_MISMATCH',
@@ -19,6 +19,8 @@ export const RuleSetCode = {
   LimitNotUsed: 'RULES_LIMIT_NOT_USED',
   LimitUnsupported: 'RULES_LIMIT_UNSUPPORTED',
   LimitUndeclared: 'RULES_LIMIT_UNDECLARED',
+  LimitDirection: 'RULES_LIMIT_DIRECTION',
+  BadOffLabel: 'RULES_BAD_OFF_LABEL',
   Expression: 'RULES_EXPRESSION',
   UncoveredCriterion: 'RULES_UNCOVERED_CRITERION',
   BadAuthorization: 'RULES_BAD_AUTHORIZATION',
@@ -242,6 +244,13 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
         const compared = factsComparedWithLimit(rule.when);
         // A declared limit must be what the rule compares with: a literal number would escape the text check.
         if (compared.length === 0) problem(RuleSetCode.LimitNotUsed, `${where}: declares a limit but never compares a fact with "$limit"`, [...at, 'when'], { hint: 'compare with "$limit", never with a number' });
+        for (const comparison of limitComparisons(rule.when)) {
+          if ((comparison.operator !== 'gt' && comparison.operator !== 'ge') || comparison.negated) {
+            problem(RuleSetCode.LimitDirection, `${where}: the text states a maximum, so the exclusion is met when a value exceeds it; "${comparison.negated ? 'not ' : ''}${comparison.operator} $limit" turns that around`, [...at, 'when'], {
+              hint: 'compare with { gt: $limit } (or ge when the text says "at or above"), never under not',
+            });
+          }
+        }
         for (const key of compared) {
           const unit = factByKey.get(key)?.unit;
           if (unit !== limitUnit(limit)) problem(RuleSetCode.LimitUnitMismatch, `${where}: fact "${key}" is in ${unit ?? 'no unit'}, the limit in ${limitUnit(limit)}`, [...at, 'when'], { expected: limitUnit(limit), found: unit ?? 'no unit' });
@@ -261,6 +270,22 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
       }
     : null;
 
+  // The off-label rule decides an exclusion only through the evidence checklist, so it may cite only an
+  // exclusion that introduces that checklist and states no limit: a limit cited there would never be checked.
+  if (source.offLabel) {
+    const cited = criteria.get(source.offLabel.cites.key);
+    if (cited && (cited.limits.length > 0 || cited.children.length === 0)) {
+      problem(RuleSetCode.BadOffLabel, `off-label exclusion ${cited.key} ${cited.limits.length > 0 ? 'states a limit, which the off-label checklist would never check' : 'has no checklist items under it'}`, ['offLabel', 'cites'], {
+        hint: 'cite under offLabel the investigational-use exclusion whose sub-items are the evidence checklist',
+      });
+    }
+    const children = new Set((cited?.children ?? []).map((child) => child.key));
+    source.offLabel.checklist.forEach((rule, index) => {
+      if (cited && criteria.has(rule.cites.key) && !children.has(rule.cites.key)) {
+        problem(RuleSetCode.BadOffLabel, `checklist item ${rule.cites.key} is not a sub-item of the off-label exclusion ${cited.key}`, ['offLabel', 'checklist', index, 'cites']);
+      }
+    });
+  }
   const offLabel = source.offLabel
     ? {
         citation: cite(source.offLabel.cites, 'off-label exclusion', 'offLabel', ['offLabel', 'cites']),
@@ -307,12 +332,18 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     ...(source.offLabel?.checklist ?? []).map((rule, i): [RuleSetPath, Citation, Expression] => [['offLabel', 'checklist', i, 'when'], rule.cites, rule.when]),
   ];
   for (const [path, citation, when] of decidedBy) {
-    if ('constant' in when && !explained.has(citation.key)) {
-      problem(RuleSetCode.UnexplainedConstant, `${citation.key} is decided by the constant ${String(when.constant)}, and no interpretation cites it to say why`, path, {
+    if (containsConstant(when) && !explained.has(citation.key)) {
+      problem(RuleSetCode.UnexplainedConstant, `${citation.key} is decided in part by a constant, and no interpretation cites it to say why`, path, {
         hint: `add an interpretation with criterionKeys: [${citation.key}] and its rationale`,
       });
     }
   }
+  // Who a population admits is read from the member's facts; a constant there would admit anyone.
+  source.indications.forEach((rule, index) => {
+    if (containsConstant(rule.population.when)) {
+      problem(RuleSetCode.UnexplainedConstant, `the population of ${rule.section} is decided by a constant: a population must be read from the member's facts`, ['indications', index, 'population', 'when']);
+    }
+  });
   source.interpretations.forEach((interpretation, index) => {
     for (const key of interpretation.criterionKeys) {
       if (!criteria.has(key)) problem(RuleSetCode.UnknownCriterion, `interpretation cites ${key}, which is not in this version`, ['interpretations', index, 'criterionKeys']);

@@ -58,3 +58,26 @@ export function factsComparedWithLimit(expression: Expression): string[] {
   if ('sum' in expression) return [...expression.sum];
   return [];
 }
+
+/**
+ * How an expression compares with "$limit", with whether the comparison sits under a `not`. An
+ * exclusion states a maximum: it may only be met when a value exceeds the limit (`gt`/`ge`, not
+ * negated); `lt`, `le` or a `not` around it would deny what the text allows and allow what it denies.
+ */
+export function limitComparisons(expression: Expression, negated = false): { operator: string; negated: boolean }[] {
+  if ('all' in expression) return expression.all.flatMap((child) => limitComparisons(child, negated));
+  if ('any' in expression) return expression.any.flatMap((child) => limitComparisons(child, negated));
+  if ('not' in expression) return limitComparisons(expression.not, !negated);
+  if ('atLeast' in expression) return expression.of.flatMap((child) => limitComparisons(child, negated));
+  return (['lt', 'le', 'gt', 'ge'] as const).filter((operator) => (expression as Record<string, unknown>)[operator] === '$limit').map((operator) => ({ operator, negated }));
+}
+
+/** Whether an expression decides anything from a constant, at any depth. */
+export function containsConstant(expression: Expression): boolean {
+  if ('constant' in expression) return true;
+  if ('all' in expression) return expression.all.some(containsConstant);
+  if ('any' in expression) return expression.any.some(containsConstant);
+  if ('not' in expression) return containsConstant(expression.not);
+  if ('atLeast' in expression) return expression.of.some(containsConstant);
+  return false;
+}

@@ -207,3 +207,40 @@ describe('constants', () => {
     expect(condition?.evaluate({ values: [], dateOfService: 0 })).toBe(FALSE);
   });
 });
+
+describe('loopholes found in review', () => {
+  it('a limit exclusion cited as the off-label rule is refused (its limit would never be checked)', () => {
+    const copy = structuredClone(source) as Mutable;
+    const dose = copy.exclusions.find((rule) => rule.limit?.kind === 'MAX_DOSE');
+    const offLabel = copy.offLabel;
+    if (!dose || !offLabel) throw new Error('seed rule set has a dose exclusion and an off-label rule');
+    copy.exclusions = [...copy.exclusions.filter((rule) => rule !== dose), { cites: offLabel.cites, when: { fact: 'diseaseProgressionOnBlinatumomab', eq: true } }];
+    copy.offLabel = { ...offLabel, cites: dose.cites };
+    copy.authorize = (copy.authorize ?? []).filter((rule) => rule.kind !== 'MAX_DOSE_PER_PERIOD');
+    expect(compileRuleSet(copy, document).problems.map((p) => p.code)).toContain('RULES_BAD_OFF_LABEL');
+  });
+
+  it.each([
+    ['under not', { not: { constant: true } }],
+    ['inside all', { all: [{ constant: false }] }],
+  ])('a constant %s still needs an interpretation', (_where, when) => {
+    const copy = structuredClone(source) as Mutable;
+    copy.contraindications = copy.contraindications.map((rule) => ({ ...rule, when }));
+    expect(compileRuleSet(copy, document).problems.map((p) => p.code)).toContain('RULES_UNEXPLAINED_CONSTANT');
+  });
+
+  it('a population decided by a constant is refused', () => {
+    const copy = structuredClone(source) as Mutable;
+    copy.indications = copy.indications.map((rule) => ({ ...rule, population: { ...rule.population, when: { constant: true } } }));
+    expect(compileRuleSet(copy, document).problems.map((p) => p.code)).toContain('RULES_UNEXPLAINED_CONSTANT');
+  });
+
+  it.each([
+    ['lt', { fact: 'requestedDosePerDayMcg', lt: '$limit' }],
+    ['not gt', { not: { fact: 'requestedDosePerDayMcg', gt: '$limit' } }],
+  ])('a dose exclusion compared the wrong way round (%s) is refused', (_name, when) => {
+    const copy = structuredClone(source) as Mutable;
+    copy.exclusions = copy.exclusions.map((rule) => (rule.limit?.kind === 'MAX_DOSE' ? { ...rule, when: when as never } : rule));
+    expect(compileRuleSet(copy, document).problems.map((p) => p.code)).toContain('RULES_LIMIT_DIRECTION');
+  });
+});
