@@ -40,6 +40,7 @@ export const ParseCode = {
   NoReferences: 'PARSE_NO_REFERENCES',
   UnintroducedSublist: 'PARSE_UNINTRODUCED_SUBLIST',
   TooDeep: 'PARSE_TOO_DEEP',
+  TableOfContentsMismatch: 'PARSE_TOC_MISMATCH',
   TooManyDiagnostics: 'PARSE_TOO_MANY_DIAGNOSTICS',
 } as const;
 

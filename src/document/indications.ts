@@ -1,4 +1,4 @@
-import type { ContinuationExemption, DiseaseSection, MinimumAge, Population, SourceSpan } from '../domain/document.ts';
+import type { ContinuationExemption, DiseaseSection, MinimumAge, Population, SourceSpan, TableOfContentsEntry } from '../domain/document.ts';
 import type { Block, BulletNode } from './blocks.ts';
 import { flattenNode, toBlocks, toBulletTree } from './blocks.ts';
 import type { CriterionContext } from './criteria.ts';
@@ -6,6 +6,7 @@ import { buildCriterion } from './criteria.ts';
 import { ParseCode } from './diagnostics.ts';
 import { inlineText, normalizeSpace } from './inline-html.ts';
 import type { LineToken } from './lexer.ts';
+import { SECTION_TITLES } from './sections.ts';
 import { trimTrailing } from './trim-chars.ts';
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
@@ -54,15 +55,30 @@ function headingKey(text: string): string {
   return normalizeSpace(inlineText(text)).toLowerCase();
 }
 
+/** The table-of-contents entries between INDICATIONS and the next section: the disease sections. */
+function diseaseEntries(entries: readonly TableOfContentsEntry[]): TableOfContentsEntry[] {
+  const sectionKeys = new Set(SECTION_TITLES.map((title) => title.toLowerCase()));
+  const start = entries.findIndex((entry) => headingKey(entry.title) === 'indications');
+  if (start < 0) return [];
+  const rest = entries.slice(start + 1);
+  const end = rest.findIndex((entry) => sectionKeys.has(headingKey(entry.title).split('/').map((part) => part.trim()).join('/')));
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
 /**
  * The INDICATIONS section: an optional continuation-of-therapy exemption (a paragraph starting
  * "Continuation requests" and its conditions), then disease sections: a heading paragraph, then one
  * or more population bullets, each with its scenarios as sub-bullets. Anything else is an error.
  */
-export function parseIndications(tokens: readonly LineToken[], tableOfContents: readonly string[], context: CriterionContext): IndicationsResult {
+export function parseIndications(tokens: readonly LineToken[], tableOfContents: readonly TableOfContentsEntry[], context: CriterionContext): IndicationsResult {
   const { diagnostics } = context;
-  const listed = new Set(tableOfContents.map(headingKey));
-  const blocks = toBlocks(tokens, diagnostics, { startsBlock: (text) => listed.has(headingKey(text)) || looksLikeDiseaseHeading(text) });
+  // When the table of contents lists the disease sections (the template's does), it decides which
+  // lines are disease headings: a Title Case wrap is then a wrap, and a heading it does not list is
+  // refused rather than glued onto the scenario above. Without such a list, the heading's shape decides.
+  const listedEntries = diseaseEntries(tableOfContents);
+  const listed = new Set(listedEntries.map((entry) => headingKey(entry.title)));
+  const isHeading = (text: string): boolean => (listed.size > 0 ? listed.has(headingKey(text)) : looksLikeDiseaseHeading(text));
+  const blocks = toBlocks(tokens, diagnostics, { startsBlock: isHeading });
   const roots = toBulletTree(blocks, diagnostics);
   let continuation: ContinuationExemption | null = null;
   const sections: DiseaseSection[] = [];
@@ -87,11 +103,17 @@ export function parseIndications(tokens: readonly LineToken[], tableOfContents: 
     // Any paragraph followed by bullets would do as a heading; only one that reads as a disease heading
     // (listed in the table of contents, or a Title Case name) is taken for one. Anything else, such as a
     // scenario that lost its marker, is refused: read as a heading it would carry the next population off.
-    if (node.block.indent > 0 || !(listed.has(headingKey(node.block.text)) || looksLikeDiseaseHeading(node.block.text))) {
-      diagnostics.error(ParseCode.UnrecognizedLine, node.block.span.startLine, `line ${node.block.span.startLine} in INDICATIONS is neither a disease heading (Title Case, or listed in the table of contents) nor a bullet: "${node.block.text.slice(0, 80)}"`);
+    if (node.block.indent > 0 || !isHeading(node.block.text)) {
+      diagnostics.error(ParseCode.UnrecognizedLine, node.block.span.startLine, `line ${node.block.span.startLine} in INDICATIONS is neither a disease heading ${listed.size > 0 ? 'listed in the table of contents' : '(a Title Case name)'} nor a bullet: "${node.block.text.slice(0, 80)}"`);
       continue;
     }
     sections.push(diseaseSection(sections.length + 1, node.block, bullets, context));
+  }
+  const found = new Set(sections.map((section) => headingKey(section.heading)));
+  for (const entry of listedEntries) {
+    if (!found.has(headingKey(entry.title))) {
+      diagnostics.error(ParseCode.TableOfContentsMismatch, entry.span.startLine, `the table of contents lists the disease section "${entry.title}", which INDICATIONS does not have (a heading changed, or was read as part of another line)`);
+    }
   }
   return { continuation, sections };
 }

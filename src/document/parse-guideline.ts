@@ -94,7 +94,7 @@ function buildDocument(segmented: Segmented, context: CriterionContext): Guideli
 
   const statement = parseStatement([...blocks('STATEMENT'), ...blocks('STATEMENT', 'Purpose')]);
 
-  const indications = parseIndications(part('INDICATIONS'), toc.entries.map((entry) => entry.title), context);
+  const indications = parseIndications(part('INDICATIONS'), toc.entries, context);
   if (present('INDICATIONS') && indications.sections.length === 0) {
     diagnostics.error(ParseCode.NoIndications, headingLine('INDICATIONS'), 'INDICATIONS has no disease section');
   }

@@ -105,6 +105,25 @@ describe('content the template cannot place is refused, never kept aside', () =>
   });
 });
 
+describe('disease headings are the ones the table of contents lists', () => {
+  const keytruda = shippedText('keytruda/Evolut_CG_3355-2026-05.txt');
+  const scenario = ' - As a single agent for relapsed or refractory classical Hodgkin lymphoma';
+
+  it('a Title Case wrap inside a scenario is a wrap, not a new disease section', () => {
+    const wrapped = replaceOnce(keytruda, scenario, ' - As a single agent for relapsed or refractory classical\n\nHodgkin Lymphoma (cHL)');
+    const document = parseGuideline(wrapped).document;
+    expect(document?.indications.map((section) => section.name)).toEqual(['Melanoma', 'Non-Small Cell Lung Cancer', 'Classical Hodgkin Lymphoma']);
+    expect(document?.indications[2]?.populations[0]?.scenarios[0]?.text).toBe('As a single agent for relapsed or refractory classical Hodgkin Lymphoma (cHL)');
+  });
+
+  it('a heading the table of contents does not list is refused, never glued onto the scenario above', () => {
+    const renamed = replaceOnce(keytruda, '\nClassical Hodgkin Lymphoma (cHL)\n', '\nClassical Hodgkin lymphoma\n');
+    const result = parseGuideline(renamed);
+    expect(result.document).toBeNull();
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toContain('PARSE_TOC_MISMATCH');
+  });
+});
+
 describe('oddities are warnings that do not block', () => {
   it('the seed itself: organization misspelling and a duplicate reference', () => {
     const result = parseGuideline(seed);
