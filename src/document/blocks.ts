@@ -42,6 +42,16 @@ export function endsSentence(text: string): boolean {
 }
 
 /**
+ * "➤ …", "1. …", "a) …", "(b) …": a line that starts the way list items do is an item whose marker
+ * the lexer does not know, never the continuation of the line above.
+ */
+export function startsLikeListItem(text: string): boolean {
+  if (/^(?:\d{1,3}|[A-Za-z])[.)] /.test(text) || /^\([A-Za-z0-9]{1,3}\) /.test(text)) return true;
+  const first = text[0] ?? '';
+  return text[1] === ' ' && first !== '' && !/[\p{L}\p{N}"“‘'([<$%&]/u.test(first);
+}
+
+/**
  * A block is finished when its text ends a sentence or joins the next item with "AND" / "OR": a
  * text line after it starts something new (a bullet that lost its marker, say), never a wrap.
  */
@@ -67,7 +77,7 @@ export function toBlocks(tokens: readonly LineToken[], diagnostics: DiagnosticCo
     const opensBlock = options.startsBlock?.(text) ?? false;
     // A paragraph is never continued by a line that reads as a list item ("… AND"): that is an item that lost its marker.
     const listItem = previous?.kind === 'paragraph' && (text.endsWith(' AND') || text.endsWith(' OR'));
-    if (token.kind === 'text' && token.indent === 0 && previous && !opensBlock && !previous.finished && !listItem) {
+    if (token.kind === 'text' && token.indent === 0 && previous && !opensBlock && !previous.finished && !listItem && !startsLikeListItem(text)) {
       diagnostics.info(ParseCode.WrappedLine, token.line.number, `line ${token.line.number} continues the text of line ${previous.span.startLine}`);
       if (text !== '') parts.at(-1)?.push(text);
       blocks[blocks.length - 1] = { ...previous, finished: text === '' ? previous.finished : finishes(text), span: { startLine: previous.span.startLine, endLine: token.line.number } };

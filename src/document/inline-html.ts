@@ -57,7 +57,10 @@ export function checkboxCell(raw: string): CheckboxCell | null {
   const [only] = nodes;
   if (nodes.length !== 1 || only === undefined || only.type !== 'tag' || only.name !== 'input') return null;
   if ((only.attribs['type'] ?? '').toLowerCase() !== 'checkbox') return null;
-  return { checked: 'checked' in only.attribs };
+  // HTML reads any value of `checked` as checked, a person reads checked="false" as unchecked: refuse it.
+  const checked = only.attribs['checked'];
+  if (checked !== undefined && checked !== '' && checked.toLowerCase() !== 'checked') return null;
+  return { checked: checked !== undefined };
 }
 
 /**

@@ -60,7 +60,10 @@ export function readLimits(text: string, strict: boolean): LimitReading {
     // Limit wording without any number ("the maximum dose of anthracyclines") states no limit; with a
     // number in a unit the grammar does not know, it states one that cannot be read.
     const number = wording ? tokens.find((token) => token.kind === 'number') : undefined;
-    return number ? { limits: [], problems: [`number "${text.slice(number.start, number.end)}" in a limit has no unit the limit grammar reads (mcg, mg, g, mL, units; cycles, doses, days, weeks, months, years)`] } : { limits: [], problems: [] };
+    if (number) return { limits: [], problems: [`number "${text.slice(number.start, number.end)}" in a limit has no unit the limit grammar reads (mcg, mg, g, mL, units; cycles, doses, days, weeks, months, years)`] };
+    // "… duration limit of four cycles": a limit is stated, but not as a number the grammar reads.
+    if (findLimitOf(tokens)) return { limits: [], problems: [`the limit in "${text}" has no amount written as a number with a unit (write "4 cycles", not "four cycles")`] };
+    return { limits: [], problems: [] };
   }
   if (!strict && !wording) return { limits: [], problems: [] };
   const kindAt = findLimitOf(tokens);
@@ -72,8 +75,12 @@ export function readLimits(text: string, strict: boolean): LimitReading {
   const reader = new LimitReader(text, tokens, kindAt.index, kindAt.kind);
   const problems: string[] = [];
   const limits: QuantitativeLimit[] = [];
+  // Words before "dose limit of" say which limit it is ("initial", "subsequent weekly", "daily",
+  // "cumulative"): they are kept as its qualifier, so a rule must declare them to bind the limit.
+  const modifiers = tokens.slice(0, kindAt.index - 3).filter((token) => token.kind === 'word' && !LEAD_WORDS.has(token.value)).map((token) => token.value);
+  for (const stray of tokens.slice(0, kindAt.index - 3).filter((token) => token.kind === 'number')) problems.push(`number "${text.slice(stray.start, stray.end)}" before the limit was not read into it`);
   const first = reader.readLimit(false, problems);
-  if (first) limits.push(first);
+  if (first) limits.push(modifiers.length === 0 ? first : { ...first, qualifier: [modifiers.join(' '), first.qualifier].filter(Boolean).join('; ') });
   while (first && reader.atAlternative()) {
     const next = reader.readLimit(true, problems);
     if (!next) break;
@@ -84,6 +91,9 @@ export function readLimits(text: string, strict: boolean): LimitReading {
   for (const quantity of quantitiesIn(tokens.slice(0, kindAt.index))) problems.push(`quantity "${text.slice(quantity.start, quantity.end)}" was not read into the limit`);
   return problems.length > 0 ? { limits: [], problems } : { limits, problems };
 }
+
+/** Words before "dose limit of" that do not change which limit it is. */
+const LEAD_WORDS = new Set(['dosing', 'treatment', 'exceeds', 'exceed', 'the', 'a', 'an', 'single', 'maximum', 'total', 'of']);
 
 function findLimitOf(tokens: readonly LimitToken[]): { index: number; kind: LimitKind } | null {
   for (let i = 1; i + 1 < tokens.length; i += 1) {
@@ -109,6 +119,8 @@ function quantitiesIn(tokens: readonly LimitToken[]): { start: number; end: numb
 class LimitReader {
   #position: number;
   readonly #consumed: boolean[];
+  /** Set when the amount is preceded by a number or a mark the grammar cannot place. */
+  strayNumber: string | null = null;
 
   constructor(
     readonly text: string,
@@ -145,7 +157,14 @@ class LimitReader {
       const token = this.tokens[index];
       const next = this.tokens[index + 1];
       if (token?.kind === 'number' && next?.kind === 'word' && next.value in units) {
-        for (let skipped = this.#position; skipped < index; skipped += 1) this.#consumed[skipped] = true;
+        // ".5 mg", "1,5 mg", "2 x 200 mg": the amount must follow the drug's name directly, or part of it would be lost.
+        const before = this.tokens[index - 1];
+        const skipped = this.tokens.slice(this.#position, index);
+        if (skipped.some((item) => item.kind === 'number') || (before?.kind === 'mark' && before.value !== ')')) {
+          this.strayNumber = this.text.slice((skipped.find((item) => item.kind === 'number') ?? before ?? token).start, next.end);
+          return false;
+        }
+        for (let skippedIndex = this.#position; skippedIndex < index; skippedIndex += 1) this.#consumed[skippedIndex] = true;
         this.#position = index;
         return true;
       }
@@ -160,7 +179,9 @@ class LimitReader {
     const units = this.kind === 'MAX_DOSE' ? UNIT_NAMES : DURATION_NAMES;
     const startToken = this.#peek();
     if (!(alternative ? this.#quantityHere(units) : this.#seekAmount(units))) {
-      problems.push(`no ${this.kind === 'MAX_DOSE' ? 'dose' : 'duration'} amount with a unit after "limit of" in "${this.text}"`);
+      problems.push(this.strayNumber
+        ? `"${this.strayNumber}" is not an amount the limit grammar reads (an amount is written "0.5 mg/kg", right after the drug's name)`
+        : `no ${this.kind === 'MAX_DOSE' ? 'dose' : 'duration'} amount with a unit after "limit of" in "${this.text}"`);
       return null;
     }
     const begin = alternative && startToken ? this.#peek()?.start ?? startToken.start : this.#peek()?.start ?? 0;
@@ -178,7 +199,8 @@ class LimitReader {
     let condition: string | null = null;
     let end = this.#peek(-1)?.end ?? begin;
     for (;;) {
-      if (this.#isWord(0, 'per') && (this.#peek(1)?.value ?? '') in PER_NAMES) {
+      // "per" belongs to the amount; after a cap or an interval it would be read into the wrong part.
+      if (cap === null && interval === null && this.#isWord(0, 'per') && (this.#peek(1)?.value ?? '') in PER_NAMES) {
         per.push(PER_NAMES[this.#peek(1)?.value ?? ''] ?? '');
         this.#take(2);
       } else if (this.kind === 'MAX_DOSE' && cap === null && this.#isWord(0, 'up') && this.#isWord(1, 'to') && this.#isWord(2, 'a') && this.#isWord(3, 'maximum') && this.#isWord(4, 'of') && this.#quantityAt(5, UNIT_NAMES)) {

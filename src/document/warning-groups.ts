@@ -19,8 +19,13 @@ const GROUPS = [
   { pattern: /^(?:warnings?|warnings? and precautions|precautions)$/i, kind: 'WARNING', field: 'warnings' },
 ] as const;
 
-/** "None listed in the product labeling.", "None.", "None known": the label states there are none. */
-const NONE_STATEMENT = /^none(?:\b[^.]*)?\.?$/i;
+/**
+ * "None listed in the product labeling.", "None.", "None known": the label states there are none.
+ * "None, except known hypersensitivity …" states one: it is a contraindication, not a none statement.
+ */
+function isNoneStatement(text: string): boolean {
+  return /^none\b/i.test(text) && !/\b(?:except|other than|besides|but|aside from|apart from|unless)\b/i.test(text);
+}
 
 /**
  * CONTRAINDICATIONS/WARNINGS: each top bullet names a group, its sub-bullets are the items. The
@@ -49,12 +54,12 @@ export function parseWarningGroups(tokens: readonly LineToken[], headingLine: nu
     if (group.field === 'contraindications') {
       sawContraindications = true;
       const [only] = node.children;
-      if (node.children.length === 1 && only && only.children.length === 0 && NONE_STATEMENT.test(only.block.text)) {
+      if (node.children.length === 1 && only && only.children.length === 0 && isNoneStatement(only.block.text)) {
         value.contraindicationsNone = { text: only.block.text, span: only.block.span };
         continue;
       }
       for (const child of node.children) {
-        if (NONE_STATEMENT.test(child.block.text)) {
+        if (isNoneStatement(child.block.text)) {
           diagnostics.error(ParseCode.UnrecognizedLine, child.block.span.startLine, `"${child.block.text}" says there are no contraindications, but others are listed with it`);
         }
       }

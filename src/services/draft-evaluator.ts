@@ -28,6 +28,11 @@ export function createDraftEvaluator(options: DraftEvaluatorOptions = {}): Draft
   const threads = options.threads ?? 1;
   const maxQueue = options.maxQueue ?? 8;
   const pool = new Piscina({ filename: new URL('./draft-worker-entry.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  // A worker takes about a second to start (loading the TypeScript toolchain and the parser). The
+  // deadline is for reading the draft, so each draft waits for a started worker before its clock runs;
+  // after a deadline terminated the worker, the next draft waits for the replacement the same way.
+  const warmUp = (): Promise<unknown> => pool.run(null).catch(() => undefined);
+  let ready = warmUp();
   // Drafts wait here, not in piscina's queue, so each deadline counts the draft's own run time only.
   let running = 0;
   const waiting: (() => void)[] = [];
@@ -49,10 +54,12 @@ export function createDraftEvaluator(options: DraftEvaluatorOptions = {}): Draft
       await acquire();
       let outcome: DraftOutcome;
       try {
+        await ready;
         outcome = (await pool.run(input, { signal: AbortSignal.timeout(deadlineMs) })) as DraftOutcome;
       } catch (error) {
         const name = (error as Error).name;
         if (name === 'AbortError' || name === 'TimeoutError') {
+          ready = warmUp();
           throw new DomainError('DEADLINE_EXCEEDED', `the draft was not read within ${deadlineMs} ms and was stopped`, [{ field: 'document', message: 'deadline exceeded' }]);
         }
         throw error;

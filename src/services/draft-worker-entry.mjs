@@ -6,4 +6,7 @@ import { register } from 'tsx/esm/api';
 register();
 const { runDraftTask } = await import('./draft-worker.ts');
 
-export default runDraftTask;
+/** `null` is the warm-up task: it answers once the worker has loaded everything a draft needs. */
+export default function run(input) {
+  return input === null ? 'ready' : runDraftTask(input);
+}

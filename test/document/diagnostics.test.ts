@@ -105,6 +105,20 @@ describe('content the template cannot place is refused, never kept aside', () =>
   });
 });
 
+describe('items with markers the lexer does not know are refused, never merged', () => {
+  it.each(['➤ ', '1. ', 'a) '])('an exclusion written "%s…" after one that does not end a sentence', (marker) => {
+    const text = replaceOnce(seed, '- Disease progression on or after treatment with Blincyto (blinatumomab).\n- Dosing', `- Disease progression on or after treatment with Blincyto (blinatumomab)\n${marker}Dosing`);
+    expect(parseGuideline(text).document).toBeNull();
+  });
+
+  it('"None, except …" is a contraindication, not a none statement', () => {
+    const text = replaceOnce(seed, ' - Known hypersensitivity to blinatumomab or any component of the formulation.', ' - None, except known hypersensitivity to blinatumomab.');
+    const document = parseGuideline(text).document;
+    expect(document?.contraindicationsNone).toBeNull();
+    expect(document?.contraindications.map((criterion) => criterion.text)).toEqual(['None, except known hypersensitivity to blinatumomab.']);
+  });
+});
+
 describe('disease headings are the ones the table of contents lists', () => {
   const keytruda = shippedText('keytruda/Evolut_CG_3355-2026-05.txt');
   const scenario = ' - As a single agent for relapsed or refractory classical Hodgkin lymphoma';

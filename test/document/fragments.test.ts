@@ -152,3 +152,22 @@ describe('stable keys', () => {
     expect(stableKey('EXCLUSION', '', '4 cycles')).not.toBe(stableKey('EXCLUSION', '', '5 cycles'));
   });
 });
+
+describe('limit readings found in review', () => {
+  it('words before "dose limit of" are kept as the qualifier', () => {
+    expect(readLimits('Dosing exceeds daily dose limit of X 28 mcg.', true).limits[0]).toMatchObject({ amount: 28, unit: 'mcg', qualifier: 'daily' });
+    expect(readLimits('Dosing exceeds subsequent weekly dose limit of Erbitux (cetuximab) 250 mg/m².', true).limits[0]).toMatchObject({ amount: 250, per: ['m2'], qualifier: 'subsequent weekly' });
+  });
+  it.each([
+    ['Dosing exceeds single dose limit of X .5 mg/kg.'],
+    ['Dosing exceeds single dose limit of X 1,5 mg/kg.'],
+    ['Dosing exceeds single dose limit of X 2 x 200 mg.'],
+    ['Treatment exceeds the maximum duration limit of four cycles.'],
+    ['Dosing exceeds single dose limit of X 2 mg/kg up to a maximum of 200 mg per day.'],
+  ])('is refused, never read in part: %s', (text) => {
+    const reading = readLimits(text, true);
+    expect(reading.limits).toEqual([]);
+    expect(reading.problems.length).toBeGreaterThan(0);
+  });
+  it('checked="false" is not read as either state', () => expect(checkboxCell('<input type="checkbox" checked="false"/>')).toBeNull());
+});
