@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { parse } from 'yaml';
 import { parseGuideline } from '../document/parse-guideline.ts';
-import { compileRuleSet } from '../rules/compile-rule-set.ts';
-import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
-import { ruleSetDiagnostics, schemaProblemPath } from '../services/rule-set-diagnostics.ts';
+import { bindRuleSetText } from '../services/rule-set-diagnostics.ts';
 
 /** `npm run rules:check -- <X.rules.yaml>`: compiles a rule set against X.txt beside it and lists every problem left (TODOs included). */
 await new Command()
@@ -20,10 +17,8 @@ await new Command()
       process.exitCode = 1;
       return;
     }
-    const { source, problems: schemaProblems } = validateRuleSetSource(parse(text));
-    const diagnostics = source
-      ? ruleSetDiagnostics(path, text, compileRuleSet(source, document).problems)
-      : ruleSetDiagnostics(path, text, schemaProblems.map((message) => ({ code: 'RULES_SCHEMA', ...schemaProblemPath(message) })));
+    const bound = bindRuleSetText({ fileName: path, text }, document, 'RULES_SCHEMA');
+    const diagnostics = 'problems' in bound ? bound.problems : [];
     for (const diagnostic of diagnostics) {
       console.log(`${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.code} ${diagnostic.message}${diagnostic.hint ? `\n    hint: ${diagnostic.hint}` : ''}`);
     }

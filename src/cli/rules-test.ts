@@ -1,11 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
-import { parse } from 'yaml';
 import { parseGuideline } from '../document/parse-guideline.ts';
-import { compileRuleSet } from '../rules/compile-rule-set.ts';
 import { runRuleSetCases, validateRuleSetCases } from '../rules/rule-set-cases.ts';
-import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
+import { bindRuleSetText, readYaml } from '../services/rule-set-diagnostics.ts';
 
 /** `npm run rules:test -- [paths…]`: runs every rule set's own cases (X.cases.yaml beside X.rules.yaml and X.txt); exit 1 on any failure. */
 function caseFilesIn(paths: readonly string[]): string[] {
@@ -21,11 +19,12 @@ function runFile(file: string): { passed: number; failed: number; lines: string[
   const name = relative(process.cwd(), file);
   const document = parseGuideline(readFileSync(`${base}.txt`, 'utf8')).document;
   if (!document) return { passed: 0, failed: 1, lines: [`${name}: the document ${base}.txt does not parse`] };
-  const { source, problems: schemaProblems } = validateRuleSetSource(parse(readFileSync(`${base}.rules.yaml`, 'utf8')));
-  if (!source) return { passed: 0, failed: 1, lines: [`${name}: the rule set is invalid: ${schemaProblems.join('; ')}`] };
-  const { ruleSet, problems } = compileRuleSet(source, document);
-  if (!ruleSet) return { passed: 0, failed: 1, lines: [`${name}: the rule set does not compile: ${problems.map((problem) => problem.code).join(', ')} (npm run ingest shows where)`] };
-  const { cases, problems: caseProblems } = validateRuleSetCases(parse(readFileSync(file, 'utf8')));
+  const bound = bindRuleSetText({ fileName: `${base}.rules.yaml`, text: readFileSync(`${base}.rules.yaml`, 'utf8') }, document, 'RULES_SCHEMA');
+  if ('problems' in bound) return { passed: 0, failed: 1, lines: [`${name}: the rule set does not compile: ${bound.problems.map((problem) => problem.code).join(', ')} (npm run rules:check shows where)`] };
+  const { ruleSet } = bound;
+  const read = readYaml({ fileName: file, text: readFileSync(file, 'utf8') }, 'INGEST_CASES_INVALID');
+  if ('problem' in read) return { passed: 0, failed: 1, lines: [`${name}: ${read.problem.message}`] };
+  const { cases, problems: caseProblems } = validateRuleSetCases(read.value);
   if (!cases) return { passed: 0, failed: 1, lines: [`${name}: ${caseProblems.join('; ')}`] };
   const results = runRuleSetCases(ruleSet, cases);
   const lines = results.map((result) => `${result.failures.length === 0 ? 'pass' : 'FAIL'}  ${result.name}${result.failures.length === 0 ? '' : `\n      ${result.failures.join('\n      ')}`}`);

@@ -4,9 +4,8 @@ import { flattenNode, toBlocks, toBulletTree } from './blocks.ts';
 import type { CriterionContext } from './criteria.ts';
 import { buildCriterion } from './criteria.ts';
 import { ParseCode } from './diagnostics.ts';
-import { inlineText, normalizeSpace } from './inline-html.ts';
 import type { LineToken } from './lexer.ts';
-import { SECTION_TITLES } from './sections.ts';
+import { headingKey, SECTION_TITLES } from './sections.ts';
 import { trimTrailing } from './trim-chars.ts';
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
@@ -51,17 +50,13 @@ export function readsAsPopulation(text: string): boolean {
   return /\bmay be used\b/i.test(text) && /\b(?:members?|patients?)\b/i.test(text);
 }
 
-function headingKey(text: string): string {
-  return normalizeSpace(inlineText(text)).toLowerCase();
-}
-
 /** The table-of-contents entries between INDICATIONS and the next section: the disease sections. */
 function diseaseEntries(entries: readonly TableOfContentsEntry[]): TableOfContentsEntry[] {
-  const sectionKeys = new Set(SECTION_TITLES.map((title) => title.toLowerCase()));
+  const sectionKeys = new Set(SECTION_TITLES.map(headingKey));
   const start = entries.findIndex((entry) => headingKey(entry.title) === 'indications');
   if (start < 0) return [];
   const rest = entries.slice(start + 1);
-  const end = rest.findIndex((entry) => sectionKeys.has(headingKey(entry.title).split('/').map((part) => part.trim()).join('/')));
+  const end = rest.findIndex((entry) => sectionKeys.has(headingKey(entry.title)));
   return end < 0 ? rest : rest.slice(0, end);
 }
 

@@ -178,7 +178,7 @@ class LimitReader {
   readLimit(alternative: boolean, problems: string[]): QuantitativeLimit | null {
     const units = this.kind === 'MAX_DOSE' ? UNIT_NAMES : DURATION_NAMES;
     const startToken = this.#peek();
-    if (!(alternative ? this.#quantityHere(units) : this.#seekAmount(units))) {
+    if (!(alternative ? this.#quantityAt(0, units) : this.#seekAmount(units))) {
       problems.push(this.strayNumber
         ? `"${this.strayNumber}" is not an amount the limit grammar reads (an amount is written "0.5 mg/kg", right after the drug's name)`
         : `no ${this.kind === 'MAX_DOSE' ? 'dose' : 'duration'} amount with a unit after "limit of" in "${this.text}"`);
@@ -203,11 +203,11 @@ class LimitReader {
       if (cap === null && interval === null && this.#isWord(0, 'per') && (this.#peek(1)?.value ?? '') in PER_NAMES) {
         per.push(PER_NAMES[this.#peek(1)?.value ?? ''] ?? '');
         this.#take(2);
-      } else if (this.kind === 'MAX_DOSE' && cap === null && this.#isWord(0, 'up') && this.#isWord(1, 'to') && this.#isWord(2, 'a') && this.#isWord(3, 'maximum') && this.#isWord(4, 'of') && this.#quantityAt(5, UNIT_NAMES)) {
+      } else if (this.kind === 'MAX_DOSE' && cap === null && this.#isWord(0, 'up') && this.#isWord(1, 'to') && this.#isWord(2, 'a') && this.#isWord(3, 'maximum') && this.#isWord(4, 'of') && this.#quantityAt(5, UNIT_NAMES, true)) {
         this.#take(5);
         cap = { amount: (this.#peek() as LimitToken & { kind: 'number' }).value, unit: UNIT_NAMES[this.#peek(1)?.value ?? ''] ?? '' };
         this.#take(2);
-      } else if (this.kind === 'MAX_DOSE' && interval === null && this.#isWord(0, 'every') && this.#quantityAt(1, DURATION_NAMES)) {
+      } else if (this.kind === 'MAX_DOSE' && interval === null && this.#isWord(0, 'every') && this.#quantityAt(1, DURATION_NAMES, true)) {
         this.#take(1);
         interval = { amount: (this.#peek() as LimitToken & { kind: 'number' }).value, unit: DURATION_NAMES[this.#peek(1)?.value ?? ''] ?? '' };
         this.#take(2);
@@ -237,31 +237,20 @@ class LimitReader {
     };
   }
 
-  #quantityAt(offset: number, units: Readonly<Record<string, string>>): boolean {
+  /** A number and a unit at `offset`; `alone` also requires no "/per" after it (a cap or an interval is an absolute amount). */
+  #quantityAt(offset: number, units: Readonly<Record<string, string>>, alone = false): boolean {
     const token = this.#peek(offset);
     const next = this.#peek(offset + 1);
-    return token?.kind === 'number' && next?.kind === 'word' && next.value in units && !(this.#peek(offset + 2)?.kind === 'mark' && this.#peek(offset + 2)?.value === '/');
-  }
-
-  #quantityHere(units: Readonly<Record<string, string>>): boolean {
-    const token = this.#peek();
-    const next = this.#peek(1);
-    return token?.kind === 'number' && next?.kind === 'word' && next.value in units;
+    const perFollows = this.#isMark(offset + 2, '/');
+    return token?.kind === 'number' && next?.kind === 'word' && next.value in units && !(alone && perFollows);
   }
 
   /** ", or N unit": the second part of a two-part limit. */
   atAlternative(): boolean {
     if (!(this.#isMark(0, ',') && this.#isWord(1, 'or'))) return false;
-    const units = this.kind === 'MAX_DOSE' ? UNIT_NAMES : DURATION_NAMES;
-    if (!this.#quantityAt(2, units) && !this.#quantityHereAt(2, units)) return false;
+    if (!this.#quantityAt(2, this.kind === 'MAX_DOSE' ? UNIT_NAMES : DURATION_NAMES)) return false;
     this.#take(2);
     return true;
-  }
-
-  #quantityHereAt(offset: number, units: Readonly<Record<string, string>>): boolean {
-    const token = this.#peek(offset);
-    const next = this.#peek(offset + 1);
-    return token?.kind === 'number' && next?.kind === 'word' && next.value in units;
   }
 
   /**

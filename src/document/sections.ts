@@ -45,7 +45,7 @@ export interface Segmented {
 }
 
 /** Case, spacing, inline markup and a run-in colon ("Codes:") do not change which heading a line is. */
-function headingKey(text: string): string {
+export function headingKey(text: string): string {
   const plain = normalizeSpace(inlineText(text)).toLowerCase();
   return (plain.endsWith(':') ? plain.slice(0, -1) : plain).split('/').map((part) => part.trim()).join('/');
 }

@@ -1,14 +1,11 @@
-import { parse as parseYaml } from 'yaml';
 import type { DeterminationResult } from '../domain/determination.ts';
 import type { Diagnostic } from '../domain/document.ts';
 import { badInput } from '../domain/errors.ts';
 import { parseGuideline } from '../document/parse-guideline.ts';
-import { compileRuleSet } from '../rules/compile-rule-set.ts';
 import type { Outcome } from '../rules/decide.ts';
 import { decide } from '../rules/decide.ts';
-import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
 import { readRawRequest, renderDecision } from './evaluate-request.ts';
-import { ruleSetDiagnostics, schemaProblemPath } from './rule-set-diagnostics.ts';
+import { bindRuleSetText } from './rule-set-diagnostics.ts';
 
 export interface DraftInput {
   readonly document: string;
@@ -43,22 +40,14 @@ export function evaluateDraft(input: DraftInput): DraftEvaluation {
     const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
     throw badInput(`the document does not parse: ${errors.map((d) => `line ${d.line}: ${d.code}`).join('; ')}`, errors.map((d) => ({ field: `document:${d.line}`, message: `${d.code} ${d.message}` })));
   }
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(input.ruleSet, { maxAliasCount: 50 });
-  } catch (error) {
-    throw badInput(`the rule set is not valid YAML: ${(error as Error).message.split('\n')[0]}`, [{ field: 'ruleSet', message: 'not YAML' }]);
+  const bound = bindRuleSetText({ fileName: 'ruleSet', text: input.ruleSet }, document, 'RULES_SCHEMA');
+  if ('problems' in bound) {
+    throw badInput('the rule set does not bind to the document', bound.problems.map((problem) => ({
+      field: `ruleSet:${problem.line}:${problem.column ?? 1}`,
+      message: `${problem.code} ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`,
+    })));
   }
-  const { source, problems: schemaProblems } = validateRuleSetSource(parsed);
-  const located = (problems: readonly Diagnostic[]) => problems.map((problem) => ({
-    field: `ruleSet:${problem.line}:${problem.column ?? 1}`,
-    message: `${problem.code} ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`,
-  }));
-  if (!source) {
-    throw badInput('the rule set does not match the rule-set schema', located(ruleSetDiagnostics('ruleSet', input.ruleSet, schemaProblems.map((message) => ({ code: 'RULES_SCHEMA', ...schemaProblemPath(message) })))));
-  }
-  const { ruleSet, problems } = compileRuleSet(source, document);
-  if (!ruleSet) throw badInput('the rule set does not bind to the document', located(ruleSetDiagnostics('ruleSet', input.ruleSet, problems)));
+  const { ruleSet } = bound;
   const request = readRawRequest(ruleSet, { dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness, facts: input.facts, evidence: input.evidence ?? [] });
   const decision = decide(ruleSet, request);
   return { outcome: decision.outcome, ...renderDecision(ruleSet, decision), diagnostics: diagnostics.filter((diagnostic) => diagnostic.severity !== 'error') };

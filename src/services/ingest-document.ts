@@ -1,9 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
 import type { Diagnostic, GuidelineDocument } from '../domain/document.ts';
-import { compileRuleSet } from '../rules/compile-rule-set.ts';
-import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
-import { ruleSetDiagnostics, schemaProblemPath } from './rule-set-diagnostics.ts';
+import { bindRuleSetText, readYaml, ruleSetDiagnostics, schemaProblemPath } from './rule-set-diagnostics.ts';
 import type { CompiledRuleSet } from '../rules/compile-rule-set.ts';
 import { runRuleSetCases, validateRuleSetCases } from '../rules/rule-set-cases.ts';
 import { parseGuideline } from '../document/parse-guideline.ts';
@@ -130,16 +127,11 @@ export async function ingestDocument(client: Client, input: IngestInput): Promis
   return { ...base, status: outcome.status, guidelineNumber, versionId: outcome.versionId, decidable, diagnostics };
 }
 
-/** Validates and compiles a rule set against the parsed document: any problem rejects the whole ingestion. */
 /** A rule set's own cases must all pass before it may decide anything (as `opa test` gates a bundle). */
 function checkCases(file: { fileName: string; text: string }, ruleSet: CompiledRuleSet): Diagnostic[] {
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(file.text, { maxAliasCount: 50 });
-  } catch (error) {
-    return [{ code: IngestCode.CasesInvalid, severity: 'error', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}`, file: file.fileName, line: 1 }];
-  }
-  const { cases, problems } = validateRuleSetCases(parsed);
+  const read = readYaml(file, IngestCode.CasesInvalid);
+  if ('problem' in read) return [read.problem];
+  const { cases, problems } = validateRuleSetCases(read.value);
   if (!cases) return ruleSetDiagnostics(file.fileName, file.text, problems.map((message) => ({ code: IngestCode.CasesInvalid, ...schemaProblemPath(message) })));
   const failed = runRuleSetCases(ruleSet, cases).flatMap((result, index) => (result.failures.length === 0 ? [] : [{
     code: IngestCode.CaseFailed, message: `case "${result.name}" fails: ${result.failures.join('; ')}`, path: ['cases', index] as const,
@@ -148,18 +140,11 @@ function checkCases(file: { fileName: string; text: string }, ruleSet: CompiledR
   return ruleSetDiagnostics(file.fileName, file.text, failed);
 }
 
+/** Validates and compiles a rule set against the parsed document, then runs its cases: any problem rejects the whole ingestion. */
 function checkRuleSet(file: NonNullable<IngestInput['ruleSet']>, document: GuidelineDocument): { row: RuleSetInput } | { problems: Diagnostic[] } {
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(file.text, { maxAliasCount: 50 });
-  } catch (error) {
-    const position = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-    return { problems: [{ code: IngestCode.RuleSetInvalid, severity: 'error', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}`, file: file.fileName, line: position?.line ?? 1, column: position?.col ?? 1 }] };
-  }
-  const { source, problems: schemaProblems } = validateRuleSetSource(parsed);
-  if (!source) return { problems: ruleSetDiagnostics(file.fileName, file.text, schemaProblems.map((message) => ({ code: IngestCode.RuleSetInvalid, ...schemaProblemPath(message) }))) };
-  const { ruleSet, problems } = compileRuleSet(source, document);
-  if (!ruleSet) return { problems: ruleSetDiagnostics(file.fileName, file.text, problems) };
+  const bound = bindRuleSetText(file, document, IngestCode.RuleSetInvalid);
+  if ('problems' in bound) return bound;
+  const { source, ruleSet } = bound;
   if (file.cases) {
     const failed = checkCases(file.cases, ruleSet);
     if (failed.length > 0) return { problems: failed };

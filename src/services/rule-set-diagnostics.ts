@@ -1,6 +1,9 @@
-import { LineCounter, parseDocument } from 'yaml';
-import type { Diagnostic } from '../domain/document.ts';
-import type { RuleSetPath, RuleSetProblem } from '../rules/compile-rule-set.ts';
+import { LineCounter, parse, parseDocument } from 'yaml';
+import type { Diagnostic, GuidelineDocument } from '../domain/document.ts';
+import type { CompiledRuleSet, RuleSetPath, RuleSetProblem } from '../rules/compile-rule-set.ts';
+import { compileRuleSet } from '../rules/compile-rule-set.ts';
+import type { RuleSetSource } from '../rules/rule-set.ts';
+import { validateRuleSetSource } from '../rules/rule-set-schema.ts';
 
 /**
  * Places rule-set problems in the YAML file they come from: the rules core names the node at fault
@@ -47,4 +50,28 @@ export function ruleSetDiagnostics(fileName: string, text: string, problems: rea
       ...(problem.hint === undefined ? {} : { hint: problem.hint }),
     }))
     .sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+}
+
+/** Reads a rules or cases file as YAML, aliases bounded (a YAML "billion laughs" is refused), a syntax error placed at its line. */
+export function readYaml(file: { fileName: string; text: string }, code: string): { value: unknown } | { problem: Diagnostic } {
+  try {
+    return { value: parse(file.text, { maxAliasCount: 50 }) };
+  } catch (error) {
+    const position = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    return { problem: { code, severity: 'error', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}`, file: file.fileName, line: position?.line ?? 1, column: position?.col ?? 1 } };
+  }
+}
+
+/**
+ * A rule-set file bound to a parsed document, as ingestion, evaluateDraft and rules:check all need
+ * it: YAML, then the JSON Schema (problems coded `schemaCode`), then the compiler; every problem
+ * placed at its line and column in the file.
+ */
+export function bindRuleSetText(file: { fileName: string; text: string }, document: GuidelineDocument, schemaCode: string): { source: RuleSetSource; ruleSet: CompiledRuleSet } | { problems: Diagnostic[] } {
+  const read = readYaml(file, schemaCode);
+  if ('problem' in read) return { problems: [read.problem] };
+  const { source, problems: schemaProblems } = validateRuleSetSource(read.value);
+  if (!source) return { problems: ruleSetDiagnostics(file.fileName, file.text, schemaProblems.map((message) => ({ code: schemaCode, ...schemaProblemPath(message) }))) };
+  const { ruleSet, problems } = compileRuleSet(source, document);
+  return ruleSet ? { source, ruleSet } : { problems: ruleSetDiagnostics(file.fileName, file.text, problems) };
 }
