@@ -138,3 +138,30 @@ for (let i = 0; i < requests.length; i += 1) {
   if (ours !== theirs && ours !== 'INCOMPLETE') disagreements += 1;
 }
 console.log(`outcomes that differ other than by "INCOMPLETE": ${disagreements} of ${requests.length}`);
+
+// The cost of units and exact arithmetic: Besponsa's dose rules multiply mg/m2 limits by a body
+// surface area derived from height and weight (Mosteller), compare exactly, and an approval
+// computes billing units. Same engine, same measurement; printed beside the Blincyto figures.
+const besponsaBase = new URL('../guidelines/besponsa/Evolut_CG_3301-2026-02', import.meta.url).pathname;
+const besponsaDocument = parseGuideline(readFileSync(`${besponsaBase}.txt`, 'utf8')).document;
+const besponsaSource = validateRuleSetSource(parse(readFileSync(`${besponsaBase}.rules.yaml`, 'utf8'))).source;
+const besponsa = besponsaDocument && besponsaSource ? compileRuleSet(besponsaSource, besponsaDocument).ruleSet : null;
+if (!besponsa) throw new Error('besponsa rule set does not compile');
+const besponsaRequests: CoreRequest[] = Array.from({ length: 64 }, (_, i) => {
+  const facts: Record<string, string | number | boolean | undefined> = {
+    birthDate: epochDay(`19${50 + (i % 50)}-02-01`) ?? undefined, diagnosis: i % 5 === 0 ? 'OTHER' : 'B_CELL_PRECURSOR_ALL', cd22Status: 'POSITIVE',
+    relapsedOrRefractory: true, regimen: 'SINGLE_AGENT', knownHypersensitivity: false, diseaseProgressionOnInotuzumab: false,
+    heightCm: i % 13 === 0 ? undefined : 150 + (i % 40), weightKg: 50 + (i % 45) * 1.5,
+    requestedDoseMg: 1 + (i % 8) * 0.1, requestedCycleTotalMg: 2.5 + (i % 10) * 0.2, priorCycles: i % 5, requestedCycles: 1, isContinuationRequest: false,
+  };
+  return { dateOfService, lineOfBusiness: 'MEDICARE_ADVANTAGE', evidence: [], values: besponsa.facts.map((fact) => facts[fact.key]) };
+});
+const outcomes = new Map<string, number>();
+for (const request of besponsaRequests) {
+  const { outcome } = decide(besponsa, request);
+  outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+}
+console.log(`besponsa requests: ${[...outcomes].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}`);
+const arithmetic = await measure('rules core, Besponsa (BSA, exact mg/m2 × m2, billing units): evaluate', (i) => evaluate(besponsa, besponsaRequests[i] as CoreRequest), false);
+const arithmeticTraced = await measure('rules core, Besponsa: evaluate + full trace and authorized limits', (i) => decide(besponsa, besponsaRequests[i] as CoreRequest), false);
+console.log(`ratio, Besponsa evaluate: ${(arithmetic / peer).toFixed(1)}x json-rules-engine on Blincyto; with trace: ${(arithmeticTraced / peer).toFixed(1)}x`);

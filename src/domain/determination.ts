@@ -33,7 +33,11 @@ export interface DeterminationResult {
   readonly reviewChecklist: readonly { readonly criterionKey: string; readonly text: string; readonly result: ReasonView['result']; readonly explanation: string }[];
   readonly authorizedLimits: readonly {
     readonly kind: string; readonly amount: number; readonly unit: string; readonly billingUnits: number | null; readonly billingCode: string | null; readonly criterionKey: string; readonly explanation: string;
+    /** Absent in determinations stored before exact arithmetic (then the amount is exact as shown). */
+    readonly exactAmount?: string;
   }[];
+  /** Facts computed by a formula the rule set declares (body surface area), with the formula; absent in older determinations. */
+  readonly derivedFacts?: readonly { readonly key: string; readonly value: number; readonly formula: string }[];
   readonly notices: readonly { readonly criterionKey: string; readonly kind: string; readonly text: string }[];
 }
 

@@ -1,6 +1,10 @@
 import { addCalendar } from '../domain/calendar.ts';
-import type { Comparison, ComparisonOperator, Expression, Scalar } from './expression.ts';
-import { COMPARISON_OPERATORS } from './expression.ts';
+import type { LimitQuantities, NumberSource, TermContext } from './compile-term.ts';
+import { compileTerm, describeQuantity, factorBetween } from './compile-term.ts';
+import type { Exact } from './exact.ts';
+import { compare, exact, multiply, ONE, toNumber } from './exact.ts';
+import type { Comparison, ComparisonOperator, Expression, LimitReference, Scalar } from './expression.ts';
+import { COMPARISON_OPERATORS, LIMIT_REFERENCES, TERM_OPERATORS } from './expression.ts';
 import type { FactDefinition } from './rule-set.ts';
 import type { Truth } from './truth.ts';
 import { atLeast, FALSE, not, TRUE, UNKNOWN } from './truth.ts';
@@ -23,14 +27,22 @@ export interface CompiledExpression {
   readonly text: string;
 }
 
+/** A fact as expressions read it: an input fact by slot, or a derived fact computed from inputs. */
+export interface FactSource {
+  readonly get: (input: EvaluationInput) => Scalar | undefined;
+  readonly definition: FactDefinition;
+  /** The input facts it reads: itself, or a derived fact's inputs (what a missing value asks for). */
+  readonly facts: readonly string[];
+}
+
 export interface CompileContext {
-  readonly slotOf: (key: string) => number | undefined;
-  readonly factOf: (key: string) => FactDefinition | undefined;
+  readonly factOf: (key: string) => FactSource | undefined;
   /** Evidence-item fields allowed in `field` expressions. */
   readonly fieldOf: (key: string) => FactDefinition | undefined;
-  /** Amount substituted for "$limit", when the rule declares a limit. */
-  readonly limitAmount: number | undefined;
-  readonly error: (message: string) => void;
+  /** What "$limit", "$cap" and "$interval" stand for, when the rule declares a limit. */
+  readonly limit: LimitQuantities | undefined;
+  readonly error: TermContext['error'];
+  readonly unitError: TermContext['unitError'];
 }
 
 const SYMBOL: Record<ComparisonOperator, string> = { eq: '=', ne: '≠', lt: '<', le: '≤', gt: '>', ge: '≥', in: 'in', between: 'between' };
@@ -42,16 +54,15 @@ function comparisonOperator(comparison: Comparison): ComparisonOperator | null {
   return present.length === 1 ? (present[0] as ComparisonOperator) : null;
 }
 
-function compileComparison(label: string, get: Getter, facts: string[], comparison: Comparison, definition: FactDefinition | undefined, context: CompileContext): CompiledExpression {
+function compileComparison(label: string, get: Getter, facts: readonly string[], comparison: Comparison, definition: FactDefinition | undefined, context: CompileContext): CompiledExpression {
   const operator = comparisonOperator(comparison);
   if (!operator) {
     context.error(`${label}: needs exactly one of ${COMPARISON_OPERATORS.join(', ')}`);
     return { evaluate: () => UNKNOWN, facts, text: label };
   }
-  let operand = comparison[operator] as Scalar | readonly Scalar[] | readonly [number, number] | '$limit';
-  if (operand === '$limit') {
-    if (context.limitAmount === undefined) context.error(`${label}: "$limit" used but the rule declares no limit`);
-    operand = context.limitAmount ?? NaN;
+  const operand = comparison[operator] as Scalar | readonly Scalar[] | readonly [number, number];
+  if (typeof operand === 'string' && (LIMIT_REFERENCES as readonly string[]).includes(operand) && operator !== 'eq' && operator !== 'ne') {
+    return compileLimitComparison(label, get, facts, operator as 'lt' | 'le' | 'gt' | 'ge', operand as LimitReference, definition, context);
   }
   const type = definition?.type;
   const checkValue = (value: Scalar): void => {
@@ -86,27 +97,62 @@ function compileComparison(label: string, get: Getter, facts: string[], comparis
   return { facts, text, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : test(v) ? TRUE : FALSE; } };
 }
 
-function factGetter(key: string, context: CompileContext): { get: Getter; definition: FactDefinition | undefined } {
-  const slot = context.slotOf(key);
-  const definition = context.factOf(key);
-  if (slot === undefined || !definition) {
-    context.error(`unknown fact "${key}" (declare it under facts)`);
-    return { get: () => undefined, definition };
+const ORDER_TESTS = {
+  lt: (sign: number) => sign < 0, le: (sign: number) => sign <= 0, gt: (sign: number) => sign > 0, ge: (sign: number) => sign >= 0, eq: (sign: number) => sign === 0,
+} as const;
+
+/**
+ * A fact compared with "$limit" (or "$cap", "$interval"): the fact's unit must convert to the
+ * limit's (mcg/day to mg/day exactly; mg to mg/m2 never). When no conversion is needed and the
+ * limit is a plain decimal, numbers compare directly (the hot path); otherwise exactly.
+ */
+function compileLimitComparison(label: string, get: Getter, facts: readonly string[], operator: 'lt' | 'le' | 'gt' | 'ge', reference: LimitReference, definition: FactDefinition | undefined, context: CompileContext): CompiledExpression {
+  const quantity = context.limit?.[reference];
+  if (!quantity) {
+    context.error(`${label}: "${reference}" used but ${context.limit ? `the limit in the text states no ${reference.slice(1)}` : 'the rule declares no limit'}`);
+    return { evaluate: () => UNKNOWN, facts, text: `${label} ${SYMBOL[operator]} ${reference}` };
   }
-  return { get: (input) => input.values[slot], definition };
+  const text = `${label} ${SYMBOL[operator]} ${describeQuantity(quantity)}`;
+  const unit = definition?.unit ?? '1';
+  const factor = factorBetween(unit, quantity.unit, `${label} (in ${unit}) compared with the ${reference.slice(1)} ${describeQuantity(quantity)}`, { ...context, numberOf: () => undefined });
+  if (factor === null) return { evaluate: () => UNKNOWN, facts, text };
+  const test = ORDER_TESTS[operator];
+  const bound = quantity.value;
+  if (compare(factor, ONE) === 0 && bound.d === 1n) {
+    const limit = toNumber(bound);
+    return { facts, text, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : test(Math.sign((v as number) - limit)) ? TRUE : FALSE; } };
+  }
+  return { facts, text, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : test(compare(multiply(exact(v as number), factor), bound)) ? TRUE : FALSE; } };
+}
+
+function factGetter(key: string, context: CompileContext): { get: Getter; definition: FactDefinition | undefined; facts: readonly string[] } {
+  const source = context.factOf(key);
+  if (!source) {
+    context.error(`unknown fact "${key}" (declare it under facts)`);
+    return { get: () => undefined, definition: undefined, facts: [key] };
+  }
+  return source;
+}
+
+/** The number facts terms may read (number and integer facts, input or derived). */
+function numberSources(context: CompileContext): (key: string) => NumberSource | undefined {
+  return (key) => {
+    const source = context.factOf(key);
+    if (!source || (source.definition.type !== 'number' && source.definition.type !== 'integer')) return undefined;
+    return source as NumberSource;
+  };
 }
 
 function combine(children: readonly CompiledExpression[], join: string): { facts: string[]; text: string } {
   return { facts: [...new Set(children.flatMap((child) => child.facts))], text: `(${children.map((child) => child.text).join(` ${join} `)})` };
 }
 
-/** Compiles an expression into a closure; problems go to context.error and compile to UNKNOWN. */
-export function compileExpression(expression: Expression, context: CompileContext): CompiledExpression {
-  // all/any loop over their children without allocating: this is the hot path of every decision.
-  if ('all' in expression) {
-    const children = expression.all.map((child) => compileExpression(child, context));
-    const evaluators = children.map((child) => child.evaluate);
-    const evaluate = (input: EvaluationInput): Truth => {
+/** AND of compiled expressions (Kleene): false wins, then unknown. */
+export function allOf(children: readonly CompiledExpression[]): CompiledExpression {
+  const evaluators = children.map((child) => child.evaluate);
+  return {
+    ...combine(children, 'AND'),
+    evaluate: (input) => {
       let result: Truth = TRUE;
       for (const child of evaluators) {
         const value = child(input);
@@ -114,13 +160,16 @@ export function compileExpression(expression: Expression, context: CompileContex
         if (value === UNKNOWN) result = UNKNOWN;
       }
       return result;
-    };
-    return { ...combine(children, 'AND'), evaluate };
-  }
-  if ('any' in expression) {
-    const children = expression.any.map((child) => compileExpression(child, context));
-    const evaluators = children.map((child) => child.evaluate);
-    const evaluate = (input: EvaluationInput): Truth => {
+    },
+  };
+}
+
+/** OR of compiled expressions (Kleene): true wins, then unknown. */
+export function anyOf(children: readonly CompiledExpression[]): CompiledExpression {
+  const evaluators = children.map((child) => child.evaluate);
+  return {
+    ...combine(children, 'OR'),
+    evaluate: (input) => {
       let result: Truth = FALSE;
       for (const child of evaluators) {
         const value = child(input);
@@ -128,13 +177,20 @@ export function compileExpression(expression: Expression, context: CompileContex
         if (value === UNKNOWN) result = UNKNOWN;
       }
       return result;
-    };
-    return { ...combine(children, 'OR'), evaluate };
-  }
-  if ('not' in expression) {
-    const child = compileExpression(expression.not, context);
-    return { facts: child.facts, text: `NOT ${child.text}`, evaluate: (input) => not(child.evaluate(input)) };
-  }
+    },
+  };
+}
+
+export function notOf(child: CompiledExpression): CompiledExpression {
+  return { facts: child.facts, text: `NOT ${child.text}`, evaluate: (input) => not(child.evaluate(input)) };
+}
+
+/** Compiles an expression into a closure; problems go to context.error and compile to UNKNOWN. */
+export function compileExpression(expression: Expression, context: CompileContext): CompiledExpression {
+  // all/any loop over their children without allocating: this is the hot path of every decision.
+  if ('all' in expression) return allOf(expression.all.map((child) => compileExpression(child, context)));
+  if ('any' in expression) return anyOf(expression.any.map((child) => compileExpression(child, context)));
+  if ('not' in expression) return notOf(compileExpression(expression.not, context));
   if ('todo' in expression) {
     context.error(`TODO: ${expression.todo}`);
     return { facts: [], text: 'TODO', evaluate: () => UNKNOWN };
@@ -151,13 +207,28 @@ export function compileExpression(expression: Expression, context: CompileContex
     return { facts, text: `at least ${n} of ${text}`, evaluate: (input) => atLeast(n, evaluators.map((evaluate) => evaluate(input))) };
   }
   if ('fact' in expression) {
-    const { get, definition } = factGetter(expression.fact, context);
-    return compileComparison(expression.fact, get, [expression.fact], expression, definition, context);
+    const { get, definition, facts } = factGetter(expression.fact, context);
+    return compileComparison(expression.fact, get, facts, expression, definition, context);
   }
+  if ('compare' in expression) return compileQuantityComparison(expression, context);
   if ('sum' in expression) {
     const getters = expression.sum.map((key) => factGetter(key, context));
+    const units = new Set(getters.map(({ definition }) => definition?.unit ?? '1'));
     for (const [index, { definition }] of getters.entries()) {
       if (definition && definition.type !== 'number' && definition.type !== 'integer') context.error(`sum: "${expression.sum[index]}" is not a number`);
+    }
+    if (units.size > 1) context.unitError(`sum: the facts are in different units (${[...units].join(', ')}); add them as quantities with { plus: [...] } under compare`, { expected: [...units][0] ?? '1', found: [...units].join(', ') });
+    // Whole numbers add exactly in floating point; anything else (0.1 mg + 0.2 mg against 0.3 mg) is
+    // added as exact quantities, so the boundary holds.
+    if (!getters.every(({ definition }) => definition?.type === 'integer')) {
+      const operator = (['lt', 'le', 'gt', 'ge'] as const).find((candidate) => expression[candidate] !== undefined);
+      const operand = operator ? expression[operator] : undefined;
+      if (!operator || operand === undefined) {
+        context.error(`sum of non-integer facts (${expression.sum.join(', ')}): compare it with lt, le, gt or ge`);
+        return { facts: [], text: `(${expression.sum.join(' + ')})`, evaluate: () => UNKNOWN };
+      }
+      const right = typeof operand === 'number' ? { quantity: operand, unit: [...units][0] ?? '1' } : operand;
+      return compileQuantityComparison({ compare: { plus: expression.sum.map((key) => ({ fact: key })) }, [operator]: right } as Extract<Expression, { compare: unknown }>, context);
     }
     const get: Getter = (input) => {
       let total = 0;
@@ -168,16 +239,17 @@ export function compileExpression(expression: Expression, context: CompileContex
       }
       return total;
     };
-    return compileComparison(`(${expression.sum.join(' + ')})`, get, [...expression.sum], expression, { key: 'sum', type: 'number', description: '', question: '' }, context);
+    const unit = getters[0]?.definition?.unit;
+    return compileComparison(`(${expression.sum.join(' + ')})`, get, [...new Set(getters.flatMap((getter) => getter.facts))], expression, { key: 'sum', type: 'number', ...(unit ? { unit } : {}), description: '', question: '' }, context);
   }
   if ('daysSince' in expression) {
-    const { get, definition } = factGetter(expression.daysSince, context);
+    const { get, definition, facts } = factGetter(expression.daysSince, context);
     if (definition && definition.type !== 'date') context.error(`daysSince: "${expression.daysSince}" is not a date`);
     const since: Getter = (input) => {
       const value = get(input);
       return value === undefined ? undefined : input.dateOfService - (value as number);
     };
-    return compileComparison(`days since ${expression.daysSince}`, since, [expression.daysSince], expression, { key: 'days', type: 'number', description: '', question: '' }, context);
+    return compileComparison(`days since ${expression.daysSince}`, since, facts, expression, { key: 'days', type: 'number', unit: 'd', description: '', question: '' }, context);
   }
   if ('ageAtLeast' in expression) {
     const { birthDate, value, unit } = expression.ageAtLeast;
@@ -216,3 +288,31 @@ export function compileExpression(expression: Expression, context: CompileContex
   return { facts: [], text: '?', evaluate: () => UNKNOWN };
 }
 
+
+/** `{ compare: term, gt: term }`: both sides converted to the left side's unit, compared exactly. */
+function compileQuantityComparison(expression: Extract<Expression, { compare: unknown }>, context: CompileContext): CompiledExpression {
+  const present = TERM_OPERATORS.filter((operator) => expression[operator] !== undefined);
+  const termContext: TermContext = { numberOf: numberSources(context), limit: context.limit, error: context.error, unitError: context.unitError };
+  const left = compileTerm(expression.compare, termContext);
+  const operator = present[0];
+  if (present.length !== 1 || !operator) {
+    context.error(`compare ${left.text}: needs exactly one of ${TERM_OPERATORS.join(', ')}`);
+    return { evaluate: () => UNKNOWN, facts: left.facts, text: left.text };
+  }
+  const right = compileTerm(expression[operator] as NonNullable<typeof expression.lt>, termContext);
+  const facts = [...new Set([...left.facts, ...right.facts])];
+  const text = `${left.text} ${SYMBOL[operator]} ${right.text}`;
+  const factor = factorBetween(right.unit, left.unit, `${left.text} (in ${left.unit}) compared with ${right.text} (in ${right.unit})`, termContext);
+  if (factor === null) return { evaluate: () => UNKNOWN, facts, text };
+  const test = ORDER_TESTS[operator];
+  const scale = compare(factor, ONE) === 0 ? null : factor;
+  return {
+    facts, text,
+    evaluate: (input) => {
+      const a = left.evaluate(input);
+      const b: Exact | undefined = right.evaluate(input);
+      if (a === undefined || b === undefined) return UNKNOWN;
+      return test(compare(a, scale ? multiply(b, scale) : b)) ? TRUE : FALSE;
+    },
+  };
+}

@@ -2,11 +2,16 @@ import type { CriterionKind, GuidelineDocument, QuantitativeLimit, SourceSpan } 
 import { formatYearMonth } from '../domain/document.ts';
 import { allCriteria } from '../domain/criteria.ts';
 import { populationKey } from '../domain/population-key.ts';
-import type { CompiledExpression } from './compile-expression.ts';
-import { compileExpression } from './compile-expression.ts';
-import type { Expression } from './expression.ts';
-import type { AuthorizationRule, Citation, FactDefinition, InterpretationSource, LimitDeclaration, RuleSetSource } from './rule-set.ts';
-import { containsConstant, describeLimitParts, factsComparedWithLimit, firstWordDifference, limitComparisons, limitUnit, sameLimit, uncheckableParts } from './limit-checks.ts';
+import type { CompiledExpression, EvaluationInput, FactSource } from './compile-expression.ts';
+import { allOf, anyOf, compileExpression, notOf } from './compile-expression.ts';
+import type { CompiledTerm, LimitQuantities } from './compile-term.ts';
+import { compileTerm, describeQuantity } from './compile-term.ts';
+import { toNumber } from './exact.ts';
+import type { Expression, LimitReference, RoundingMode } from './expression.ts';
+import type { AuthorizationRule, Citation, DerivedFact, FactDefinition, InterpretationSource, RuleSetSource } from './rule-set.ts';
+import { containsConstant, containsTodo, describeLimitParts, firstWordDifference, limitReferences, sameLimit } from './limit-checks.ts';
+import type { UnitQuantity } from './units.ts';
+import { conversion, limitAmount, quantityOf, ucumOfWord, unitProblem } from './units.ts';
 
 export const RuleSetCode = {
   GuidelineMismatch: 'RULES_GUIDELINE_MISMATCH',
@@ -28,6 +33,11 @@ export const RuleSetCode = {
   UnexplainedConstant: 'RULES_UNEXPLAINED_CONSTANT',
   Todo: 'RULES_TODO',
   DuplicateCitation: 'RULES_DUPLICATE_CITATION',
+  Unit: 'RULES_UNIT',
+  UnitMismatch: 'RULES_UNIT_MISMATCH',
+  LimitConditionUnbound: 'RULES_LIMIT_CONDITION_UNBOUND',
+  UnexplainedCondition: 'RULES_UNEXPLAINED_CONDITION',
+  BadDerivedFact: 'RULES_BAD_DERIVED_FACT',
 } as const;
 
 /** Where in the rule set a problem is: keys and indexes from the root, e.g. ["exclusions", 1, "limit"]. */
@@ -62,8 +72,18 @@ export interface CompiledRule {
   readonly condition: CompiledExpression;
 }
 
+/** One part of an exclusion's limit: what it is, when it applies, and its quantities with UCUM units. */
+export interface CompiledLimitPart {
+  readonly limit: QuantitativeLimit;
+  readonly quantities: LimitQuantities;
+  /** When this part applies; null = always (a limit the text states without a condition). */
+  readonly applies: CompiledExpression | null;
+}
+
 export interface CompiledExclusion extends CompiledRule {
+  /** The first part of the limit, when the criterion states one. */
   readonly limit: QuantitativeLimit | null;
+  readonly parts: readonly CompiledLimitPart[];
 }
 
 export interface CompiledIndication {
@@ -85,14 +105,35 @@ export interface CompiledRuleSet {
   readonly continuation: { readonly requested: CompiledExpression; readonly conditions: readonly CompiledRule[] } | null;
   readonly offLabel: { readonly citation: CitedText; readonly checklist: readonly CompiledRule[] } | null;
   readonly notices: readonly (CitedText & { readonly kind: string })[];
-  readonly authorize: readonly (AuthorizationRule & {
-    readonly limit: QuantitativeLimit;
-    readonly citation: CitedText;
-    readonly billingUnit: { amount: number; unit: string } | null;
-    readonly condition: CompiledExpression | null;
-  })[];
+  readonly authorize: readonly CompiledAuthorization[];
+  /** Derived facts with their formulas, for the trace: "bodySurfaceArea = Mosteller(heightCm, weightKg) = 1.9 m2". */
+  readonly derived: readonly { readonly key: string; readonly text: string; readonly get: (input: EvaluationInput) => number | undefined }[];
   readonly linesOfBusiness: ReadonlyMap<string, { readonly label: string; readonly applicable: boolean; readonly span: SourceSpan }>;
   readonly interpretations: readonly InterpretationSource[];
+}
+
+/** A limit the approval authorizes, computed from the member's facts for the part of the limit that applies. */
+export interface CompiledAuthorization {
+  readonly kind: AuthorizationRule['kind'];
+  readonly citation: CitedText;
+  readonly parts: readonly {
+    readonly limit: QuantitativeLimit;
+    readonly applies: CompiledExpression | null;
+    /** MAX_DOSE_PER_PERIOD: the member's maximum dose; REMAINING_DURATION: the limit. */
+    readonly amount: CompiledTerm;
+    /** The UCUM unit the amount is authorized in: the limit's unit without kg or m2 ("mg", "ug/d"). */
+    readonly perUnit: string;
+  }[];
+  /** REMAINING_DURATION: the quantity already used (prior plus requested), in the limit's unit. */
+  readonly used: CompiledTerm | null;
+  /** When given and not met, `otherwiseUsed` counts instead (maintenance cycles do not count). */
+  readonly usedWhen: CompiledExpression | null;
+  readonly otherwiseUsed: CompiledTerm | null;
+  readonly billing: { readonly code: string; readonly unit: UnitQuantity; readonly rounding: RoundingMode } | null;
+  /** Every input fact the authorization reads: an approval without one of them is INCOMPLETE. */
+  readonly facts: readonly string[];
+  /** "min(1.8 mg/kg × bodyWeightKg, 180 mg)" or "4 {cycle} − (priorCycles + requestedCycles)". */
+  readonly text: string;
 }
 
 type RulePlace = 'indications' | 'contraindications' | 'exclusions' | 'continuation' | 'offLabel' | 'offLabel checklist' | 'notices';
@@ -128,6 +169,23 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     factByKey.set(fact.key, fact);
   }
   const slotOf = new Map(source.facts.map((fact, index) => [fact.key, index]));
+  source.facts.forEach((fact, index) => {
+    const why = fact.unit === undefined ? null : unitProblem(fact.unit);
+    if (why) problem(RuleSetCode.Unit, `fact "${fact.key}": ${why}`, ['facts', index, 'unit'], { found: fact.unit, hint: 'write the unit as UCUM: ug, mg, kg, m2, cm, d, wk, mo, {cycle}, {dose}; ug/d for micrograms per day' });
+    if (fact.unit !== undefined && fact.type !== 'number' && fact.type !== 'integer') problem(RuleSetCode.Unit, `fact "${fact.key}" is a ${fact.type}: only numbers have units`, ['facts', index, 'unit']);
+  });
+  const sources = new Map<string, FactSource>(source.facts.map((fact, index): [string, FactSource] => [fact.key, { definition: fact, facts: [fact.key], get: (input) => input.values[index] }]));
+  const derived = (source.derived ?? []).flatMap((definition, index) => {
+    if (definition.rationale.startsWith('TODO')) problem(RuleSetCode.Todo, `derived fact "${definition.key}": ${definition.rationale}`, ['derived', index, 'rationale']);
+    const compiled = deriveFact(definition, sources, (message, field) => problem(RuleSetCode.BadDerivedFact, `derived fact "${definition.key}": ${message}`, ['derived', index, field]));
+    if (!compiled) return [];
+    if (sources.has(definition.key)) {
+      problem(RuleSetCode.DuplicateFact, `derived fact "${definition.key}" is also declared as a fact`, ['derived', index, 'key']);
+      return [];
+    }
+    sources.set(definition.key, compiled.source);
+    return [{ key: definition.key, text: compiled.text, get: compiled.source.get as (input: EvaluationInput) => number | undefined, interpretation: compiled.interpretation }];
+  });
   const fieldByKey = new Map((source.evidence ?? []).map((field) => [field.key, field]));
   const criteria = new Map(allCriteria(document).map((criterion) => [criterion.key, criterion]));
   const covered = new Set<string>();
@@ -156,14 +214,19 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     }
     return { key: criterion.key, text: criterion.text, span: criterion.span };
   };
-  const compile = (expression: Expression, where: string, path: RuleSetPath, limitAmount?: number): CompiledExpression =>
-    compileExpression(expression, {
-      slotOf: (key) => slotOf.get(key),
-      factOf: (key) => factByKey.get(key),
-      fieldOf: (key) => fieldByKey.get(key),
-      limitAmount,
-      error: (message) => problem(message.startsWith('TODO: ') ? RuleSetCode.Todo : RuleSetCode.Expression, `${where}: ${message}`, path),
-    });
+  const contextFor = (where: string, path: RuleSetPath, limit?: LimitQuantities) => ({
+    factOf: (key: string) => sources.get(key),
+    numberOf: (key: string) => {
+      const found = sources.get(key);
+      return found && (found.definition.type === 'number' || found.definition.type === 'integer') ? (found as never) : undefined;
+    },
+    fieldOf: (key: string) => fieldByKey.get(key),
+    limit,
+    error: (message: string, detail: ProblemDetail = {}) => problem(message.startsWith('TODO: ') ? RuleSetCode.Todo : RuleSetCode.Expression, `${where}: ${message}`, path, detail),
+    unitError: (message: string, detail: ProblemDetail) => problem(limit ? RuleSetCode.LimitUnitMismatch : RuleSetCode.UnitMismatch, `${where}: ${message}`, path, detail),
+  });
+  const compile = (expression: Expression, where: string, path: RuleSetPath, limit?: LimitQuantities): CompiledExpression => compileExpression(expression, contextFor(where, path, limit));
+  const explained = new Set(source.interpretations.flatMap((interpretation) => interpretation.criterionKeys));
 
   const indications: CompiledIndication[] = source.indications.map((rule, ruleIndex) => {
     const at: RuleSetPath = ['indications', ruleIndex];
@@ -213,51 +276,120 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     condition: compile(rule.when, `contraindication ${rule.cites.key}`, ['contraindications', index, 'when']),
   }));
 
+  // Every number of the limit must be what the rule compares with, in the direction the text means:
+  // a maximum dose or cap is exceeded by a value above it, an interval by doses closer together.
+  const checkLimitUse = (when: Expression, parsed: QuantitativeLimit, quantities: LimitQuantities, where: string, path: RuleSetPath): void => {
+    const references = limitReferences(when);
+    const used = new Set(references.map((reference) => reference.reference));
+    const required: [LimitReference, UnitQuantity | null, string][] = [['$limit', quantities.$limit, 'the amount'], ['$cap', quantities.$cap, 'a cap of'], ['$interval', quantities.$interval, 'an interval of']];
+    // A rule still to be decided (a todo) is reported as such; what it will compare is not judged yet.
+    const undecided = containsTodo(when);
+    for (const [reference, quantity, word] of required) {
+      if (quantity && !used.has(reference) && !undecided) {
+        problem(RuleSetCode.LimitNotUsed, `${where}: the limit "${parsed.sourceText}" states ${word} ${describeQuantity(quantity)}, and the rule never compares with "${reference}"`, path, {
+          hint: reference === '$interval' ? 'e.g. { daysSince: lastDoseDate, lt: $interval }' : reference === '$cap' ? 'e.g. { compare: { fact: requestedDose }, gt: { min: [{ times: [$limit, { fact: bodyWeight }] }, $cap] } }' : 'compare with "$limit", never with a number',
+        });
+      }
+    }
+    for (const reference of references) {
+      const interval = reference.reference === '$interval';
+      // "Exceeds" is strict: the maximum itself is allowed (gt), and a dose exactly one interval after
+      // the last is too (lt). A reference that shrinks its side (a divisor, as in a dose rate
+      // 400 mg × interval ÷ $interval) turns the operator around.
+      const wanted = (interval ? 'lt' : 'gt') === 'lt' ? (reference.polarity === 1 ? 'lt' : 'gt') : (reference.polarity === 1 ? 'gt' : 'lt');
+      if (reference.negated || reference.side !== 'right' || reference.operator !== wanted) {
+        problem(RuleSetCode.LimitDirection, interval
+          ? `${where}: the text states an interval, so the exclusion is met when doses come closer together than it; "${reference.negated ? 'not ' : ''}${reference.operator} ${reference.reference}" turns that around`
+          : `${where}: the text states a maximum, so the exclusion is met when a value exceeds it; "${reference.negated ? 'not ' : ''}${reference.operator} ${reference.reference}"${reference.side === 'right' ? '' : ' on the left'} turns that around`, path, {
+          hint: interval ? 'compare with { lt: $interval }, never under not' : 'put the limit on the right of { gt: … }, never under not: the text allows the maximum itself',
+        });
+      }
+    }
+  };
   const exclusions: CompiledExclusion[] = source.exclusions.map((rule, ruleIndex) => {
     const where = `exclusion ${rule.cites.key}`;
     const at: RuleSetPath = ['exclusions', ruleIndex];
     const citation = cite(rule.cites, where, 'exclusions', [...at, 'cites']);
-    let limit: QuantitativeLimit | null = null;
     const textLimits = criteria.get(rule.cites.key)?.limits ?? [];
     // A limit in the text must be declared, so the rule compares with "$limit" (checked against the
     // text) and never with a literal number that a later change of the text would not touch.
-    if (!rule.limit && textLimits.length > 0) {
-      problem(RuleSetCode.LimitUndeclared, `${where}: the text states a limit (${textLimits.map((found) => found.sourceText).join('; ')}) but the rule declares none`, at, {
-        expected: textLimits.map(describeLimitParts).join(' | '), hint: 'declare it under limit: and compare the fact with "$limit"',
+    if (!rule.limit) {
+      if (textLimits.length > 0) {
+        problem(RuleSetCode.LimitUndeclared, `${where}: the text states a limit (${textLimits.map((found) => found.sourceText).join('; ')}) but the rule declares none`, at, {
+          expected: textLimits.map(describeLimitParts).join(' | '), hint: 'declare it under limit: and compare the fact with "$limit"',
+        });
+      }
+      for (const key of ['appliesWhen', 'alternatives'] as const) if (rule[key]) problem(RuleSetCode.LimitMismatch, `${where}: ${key} belongs to a declared limit, and the rule declares none`, [...at, key]);
+      return { citation, limit: null, parts: [], condition: compile(rule.when, where, [...at, 'when']) };
+    }
+    const declared = [
+      { limit: rule.limit, appliesWhen: rule.appliesWhen, when: rule.when, path: at },
+      ...(rule.alternatives ?? []).map((alternative, index) => ({ ...alternative, path: [...at, 'alternatives', index] as RuleSetPath })),
+    ];
+    const bound = new Set<QuantitativeLimit>();
+    const parts = declared.map((part, partIndex) => {
+      const parsed = textLimits.find((candidate) => !bound.has(candidate) && sameLimit(part.limit, candidate)) ?? null;
+      const limitPath = [...part.path, 'limit'];
+      if (!parsed) {
+        const inText = textLimits.map(describeLimitParts).join(' | ') || 'no limit';
+        problem(RuleSetCode.LimitMismatch, `${where}: the declared limit ${describeLimitParts(part.limit)} is not ${partIndex === 0 ? 'the' : 'a further'} limit in the text: ${inText}`, limitPath, {
+          expected: inText, found: describeLimitParts(part.limit),
+          hint: textLimits.length > 0 ? `declare ${textLimits.map(describeLimitParts).join(' or ')} (the text: "${textLimits.map((found) => found.sourceText).join('; ')}")` : 'the text states no limit: remove the declaration',
+        });
+        return null;
+      }
+      bound.add(parsed);
+      if (parsed.alternative !== (partIndex > 0)) {
+        problem(RuleSetCode.LimitMismatch, `${where}: "${parsed.sourceText}" is ${parsed.alternative ? 'the alternative part of the limit: declare it under alternatives' : 'the first part of the limit: declare it as limit'}`, limitPath);
+      }
+      const quantities = limitQuantities(parsed);
+      if (!quantities) {
+        problem(RuleSetCode.LimitUnsupported, `${where}: the limit "${parsed.sourceText}" has a unit with no UCUM code (${[parsed.unit, ...parsed.per].join('/')})`, limitPath);
+        return null;
+      }
+      checkLimitUse(part.when, parsed, quantities, `${where}${partIndex > 0 ? ` (alternative ${partIndex})` : ''}`, [...part.path, 'when']);
+      // A limit stated for a circumstance ("when used in combination with nivolumab", "as
+      // consolidation") must say, from the member's facts, when it applies; a limit the text states
+      // without one may be narrowed only with an interpretation saying why.
+      // The qualifier ("initial", "consolidation") and the condition ("on a weekly schedule") are both circumstances the rule must bind.
+      const circumstance = [parsed.qualifier ? `only as qualified "${parsed.qualifier}"` : null, parsed.condition].filter((text): text is string => text !== null).join(' and ') || null;
+      if (circumstance && !part.appliesWhen) {
+        problem(RuleSetCode.LimitConditionUnbound, `${where}: the limit "${parsed.sourceText}" applies ${circumstance}, and the rule does not say when that is`, part.path, {
+          expected: circumstance, hint: 'add appliesWhen: an expression over the member\'s facts that holds exactly in that circumstance',
+        });
+      }
+      if (!circumstance && part.appliesWhen && !explained.has(rule.cites.key)) {
+        problem(RuleSetCode.UnexplainedCondition, `${where}: the text states the limit "${parsed.sourceText}" without a condition, but the rule applies it only sometimes; an interpretation citing ${rule.cites.key} must say why`, [...part.path, 'appliesWhen'], {
+          hint: `add an interpretation with criterionKeys: [${rule.cites.key}]`,
+        });
+      }
+      const applies = part.appliesWhen ? compile(part.appliesWhen, `${where}: when the limit applies`, [...part.path, 'appliesWhen']) : null;
+      const exceeded = compile(part.when, where, [...part.path, 'when'], quantities);
+      return { limit: parsed, quantities, applies, exceeded };
+    });
+    // A part declared with other numbers was reported as a mismatch already, naming the text's limit.
+    const mismatched = parts.filter((part) => part === null).length;
+    for (const missing of textLimits.filter((candidate) => !bound.has(candidate)).slice(mismatched)) {
+      problem(RuleSetCode.LimitUndeclared, `${where}: ${missing.alternative ? `a second part "${missing.sourceText}" that no rule would check` : `the limit "${missing.sourceText}" is not declared`}`, at, {
+        expected: describeLimitParts(missing), hint: missing.alternative ? 'declare it under alternatives: with its appliesWhen and when' : 'declare it under limit:',
       });
     }
-    if (rule.limit) {
-      const parsed = criteria.get(rule.cites.key)?.limits ?? [];
-      limit = parsed.find((candidate) => sameLimit(rule.limit as LimitDeclaration, candidate)) ?? null;
-      // A second part ("…, or 12 months when used as adjuvant therapy") would go unchecked if only the first were bound.
-      const unsupported = limit ? [...uncheckableParts(limit), ...textLimits.filter((part) => part !== limit && part.alternative).map((part) => `a second part "${part.sourceText}" that no rule would check`)] : [];
-      if (limit && unsupported.length > 0) {
-        problem(RuleSetCode.LimitUnsupported, `${where}: the limit "${limit.sourceText}" also has ${unsupported.join(', ')}; a rule can compare only the amount, so it cannot decide this limit`, [...at, 'limit']);
-        limit = null;
-      } else if (!limit) {
-        const declared = describeLimitParts(rule.limit);
-        const inText = parsed.map(describeLimitParts).join(' | ') || 'no limit';
-        problem(RuleSetCode.LimitMismatch, `${where}: the declared limit ${declared} is not the limit in the text: ${inText}`, [...at, 'limit'], {
-          expected: inText, found: declared, hint: parsed.length > 0 ? `declare ${parsed.map(describeLimitParts).join(' or ')} (the text: "${parsed.map((found) => found.sourceText).join('; ')}")` : 'the text states no limit: remove the declaration',
-        });
-      } else {
-        const compared = factsComparedWithLimit(rule.when);
-        // A declared limit must be what the rule compares with: a literal number would escape the text check.
-        if (compared.length === 0) problem(RuleSetCode.LimitNotUsed, `${where}: declares a limit but never compares a fact with "$limit"`, [...at, 'when'], { hint: 'compare with "$limit", never with a number' });
-        for (const comparison of limitComparisons(rule.when)) {
-          if ((comparison.operator !== 'gt' && comparison.operator !== 'ge') || comparison.negated) {
-            problem(RuleSetCode.LimitDirection, `${where}: the text states a maximum, so the exclusion is met when a value exceeds it; "${comparison.negated ? 'not ' : ''}${comparison.operator} $limit" turns that around`, [...at, 'when'], {
-              hint: 'compare with { gt: $limit } (or ge when the text says "at or above"), never under not',
-            });
-          }
-        }
-        for (const key of compared) {
-          const unit = factByKey.get(key)?.unit;
-          if (unit !== limitUnit(limit)) problem(RuleSetCode.LimitUnitMismatch, `${where}: fact "${key}" is in ${unit ?? 'no unit'}, the limit in ${limitUnit(limit)}`, [...at, 'when'], { expected: limitUnit(limit), found: unit ?? 'no unit' });
-        }
-      }
-    }
-    return { citation, limit, condition: compile(rule.when, where, [...at, 'when'], rule.limit?.amount) };
+    const complete = parts.filter((part): part is NonNullable<typeof part> => part !== null);
+    // The first part of a two-part limit applies when no alternative does ("6 cycles, or 3 cycles
+    // for members proceeding to transplant"); an unknown circumstance decides only when both parts agree.
+    const alternativesApply = complete.slice(1).map((part) => part.applies).filter((applies): applies is CompiledExpression => applies !== null);
+    const compiledParts: CompiledLimitPart[] = complete.map((part, index) => ({
+      limit: part.limit, quantities: part.quantities,
+      applies: part.applies ?? (index === 0 && alternativesApply.length > 0 ? notOf(anyOf(alternativesApply)) : null),
+    }));
+    const applicable = complete.map((part, index) => {
+      const applies = compiledParts[index]?.applies;
+      return applies ? allOf([applies, part.exceeded]) : part.exceeded;
+    });
+    // Whichever part applies, the exclusion is met when every part is exceeded: 25 months exceed both
+    // 24 and 12, so an unknown circumstance must not leave it undecided (Kleene logic alone would).
+    const condition = anyOf(complete.length > 1 ? [...applicable, allOf(complete.map((part) => part.exceeded))] : applicable);
+    return { citation, limit: complete[0]?.limit ?? null, parts: compiledParts, condition: complete.length === 1 && !compiledParts[0]?.applies ? (complete[0] as { exceeded: CompiledExpression }).exceeded : condition };
   });
 
   const continuation = source.continuation
@@ -298,32 +430,81 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
 
   const notices = (source.notices ?? []).map((citation, index) => ({ ...cite(citation, `notice ${citation.key}`, 'notices', ['notices', index]), kind: criteria.get(citation.key)?.kind ?? 'NOTICE' }));
 
-  const authorize = (source.authorize ?? []).flatMap((rule, index) => {
+  const authorize = (source.authorize ?? []).flatMap((rule, index): CompiledAuthorization[] => {
     const at: RuleSetPath = ['authorize', index];
+    const where = `authorize ${rule.kind} of ${rule.limitOf}`;
     const exclusion = exclusions.find((candidate) => candidate.citation.key === rule.limitOf);
-    if (!exclusion?.limit) {
-      problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: ${rule.limitOf} is not an exclusion with a checked limit`, [...at, 'limitOf']);
+    const wanted = rule.kind === 'MAX_DOSE_PER_PERIOD' ? 'MAX_DOSE' : 'MAX_DURATION';
+    if (!exclusion || exclusion.parts.length === 0 || exclusion.parts.some((part) => part.limit.kind !== wanted)) {
+      problem(RuleSetCode.BadAuthorization, `${where}: ${rule.limitOf} is not an exclusion with a checked ${wanted === 'MAX_DOSE' ? 'dose' : 'duration'} limit`, [...at, 'limitOf']);
       return [];
     }
     const code = rule.billingCode ? document.codes.find((candidate) => candidate.code === rule.billingCode) : undefined;
     if (rule.billingCode && !code) {
-      problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: billing code ${rule.billingCode} is not in this version`, [...at, 'billingCode'], {
+      problem(RuleSetCode.BadAuthorization, `${where}: billing code ${rule.billingCode} is not in this version`, [...at, 'billingCode'], {
         expected: document.codes.map((candidate) => candidate.code).join(' | '), found: rule.billingCode,
       });
     }
-    for (const key of [...(rule.used ?? []), ...(rule.otherwiseUsed ?? [])]) {
-      const unit = factByKey.get(key)?.unit;
-      if (unit !== limitUnit(exclusion.limit)) problem(RuleSetCode.BadAuthorization, `authorize ${rule.kind}: fact "${key}" is ${factByKey.has(key) ? `in ${unit ?? 'no unit'}` : 'not declared'}, the limit in ${limitUnit(exclusion.limit)}`, at);
+    if (rule.billingCode && !rule.billingUnits) problem(RuleSetCode.BadAuthorization, `${where}: billing units of ${rule.billingCode} need a declared rounding (billingUnits: UP, DOWN or NEAREST)`, at, { hint: 'billingUnits: UP authorizes whole units covering the dose' });
+    if (rule.kind === 'REMAINING_DURATION' && (rule.dose || rule.billingCode)) problem(RuleSetCode.BadAuthorization, `${where}: a remaining duration has no dose or billing units`, at);
+    if (rule.kind === 'MAX_DOSE_PER_PERIOD' && (rule.used || rule.when || rule.otherwiseUsed)) problem(RuleSetCode.BadAuthorization, `${where}: used, when and otherwiseUsed belong to REMAINING_DURATION`, at);
+    const parts = exclusion.parts.map((part) => {
+      const context = contextFor(where, [...at, rule.dose ? 'dose' : 'limitOf'], part.quantities);
+      // A per-kg or per-m2 limit is a dose only with the member's weight or body surface area: 1.8
+      // mg/m2 is 3.42 mg for a 1.9 m2 adult and 0.9 mg for a 0.5 m2 child, never "1.8 units".
+      const perBody = part.limit.per.filter((per) => per === 'kg' || per === 'm2');
+      if (rule.kind === 'MAX_DOSE_PER_PERIOD' && (perBody.length > 0 || part.limit.cap) && !rule.dose) {
+        problem(RuleSetCode.BadAuthorization, `${where}: the limit "${part.limit.sourceText}" is per ${perBody.join(' and ') || 'dose with a cap'}, so the authorized dose must be computed from the member's facts`, at, {
+          hint: perBody.includes('m2') ? 'dose: { times: [$limit, { fact: bodySurfaceArea }] }' : part.limit.cap ? 'dose: { min: [{ times: [$limit, { fact: bodyWeight }] }, $cap] }' : 'dose: { times: [$limit, { fact: bodyWeight }] }',
+        });
+      }
+      const amount = compileTerm(rule.dose ?? '$limit', context);
+      if (rule.dose) {
+        const uses = limitReferences({ compare: rule.dose, le: '$limit' }).map((reference) => reference.reference);
+        if (!uses.includes('$limit')) problem(RuleSetCode.BadAuthorization, `${where}: the dose never uses "$limit"`, [...at, 'dose']);
+        if (part.limit.cap && !uses.includes('$cap')) problem(RuleSetCode.BadAuthorization, `${where}: the limit has a cap of ${part.limit.cap.amount} ${part.limit.cap.unit}, and the dose never uses "$cap"`, [...at, 'dose'], { hint: 'dose: { min: [..., $cap] }' });
+      }
+      const expected = [ucumOfWord(part.limit.unit), ...part.limit.per.filter((per) => per !== 'kg' && per !== 'm2').map(ucumOfWord)].join('/');
+      if (!('factor' in conversion(amount.unit, expected))) {
+        problem(RuleSetCode.UnitMismatch, `${where}: the authorized dose ${amount.text} is in ${amount.unit}, not in ${expected}`, [...at, 'dose'], { expected, found: amount.unit });
+      }
+      return { limit: part.limit, applies: part.applies, amount, perUnit: expected };
+    });
+    const termOf = (keys: readonly string[] | undefined, field: string): CompiledTerm | null => {
+      if (!keys || keys.length === 0) return null;
+      const term = compileTerm({ plus: keys.map((key) => ({ fact: key })) }, contextFor(where, [...at, field]));
+      const unit = parts[0] ? ucumOfWord(parts[0].limit.unit) ?? '?' : '?';
+      if (!('factor' in conversion(term.unit, unit))) problem(RuleSetCode.BadAuthorization, `${where}: ${field} (${keys.join(' + ')}) is in ${term.unit}, the limit in ${unit}`, [...at, field], { expected: unit, found: term.unit });
+      return term;
+    };
+    const used = termOf(rule.used, 'used');
+    const otherwiseUsed = termOf(rule.otherwiseUsed, 'otherwiseUsed');
+    if (rule.kind === 'REMAINING_DURATION' && !used) problem(RuleSetCode.BadAuthorization, `${where}: a remaining duration needs used: the facts counted against the limit`, at);
+    const usedWhen = rule.when ? compile(rule.when, `${where}: when the used facts count`, [...at, 'when']) : null;
+    const billingUnit = code?.billingUnit ? quantityOf(code.billingUnit) : null;
+    const billing = rule.billingCode && code?.billingUnit && rule.billingUnits && billingUnit ? { code: code.code, unit: billingUnit, rounding: rule.billingUnits } : null;
+    if (rule.billingCode && code?.billingUnit && !billingUnit) problem(RuleSetCode.BadAuthorization, `${where}: the billing unit "${code.billingUnit.text}" of ${code.code} has no UCUM code`, [...at, 'billingCode']);
+    if (billing) {
+      for (const part of parts) {
+        const perBilling = [billing.unit.unit, ...part.perUnit.split('/').slice(1)].join('/');
+        if (!('factor' in conversion(part.amount.unit, perBilling))) problem(RuleSetCode.BadAuthorization, `${where}: a dose in ${part.amount.unit} cannot be counted in units of ${code?.billingUnit?.text} of ${billing.code}`, [...at, 'billingCode']);
+      }
     }
+    const facts = [...new Set([
+      ...parts.flatMap((part) => [...part.amount.facts, ...(part.applies?.facts ?? [])]),
+      ...(used?.facts ?? []), ...(otherwiseUsed?.facts ?? []), ...(usedWhen?.facts ?? []),
+    ])];
+    const text = rule.kind === 'MAX_DOSE_PER_PERIOD'
+      ? parts.map((part) => part.amount.text).join(' | ')
+      : parts.map((part) => `${part.amount.text} − (${used?.text ?? '0'})`).join(' | ');
     return [{
-      ...rule, limit: exclusion.limit, citation: exclusion.citation,
-      billingUnit: code?.billingUnit ? { amount: code.billingUnit.amount, unit: code.billingUnit.unit } : null,
-      condition: rule.when ? compile(rule.when, `authorize ${rule.kind}`, [...at, 'when']) : null,
+      kind: rule.kind, citation: exclusion.citation, parts, used, usedWhen, otherwiseUsed,
+      billing,
+      facts, text,
     }];
   });
 
   // A criterion decided by a constant decides nothing from the request: a person must say why.
-  const explained = new Set(source.interpretations.flatMap((interpretation) => interpretation.criterionKeys));
   const decidedBy: [RuleSetPath, Citation, Expression][] = [
     ...source.indications.flatMap((rule, i) => rule.scenarios.map((scenario, j): [RuleSetPath, Citation, Expression] => [['indications', i, 'scenarios', j, 'when'], scenario.cites, scenario.when])),
     ...source.contraindications.map((rule, i): [RuleSetPath, Citation, Expression] => [['contraindications', i, 'when'], rule.cites, rule.when]),
@@ -338,6 +519,20 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
       });
     }
   }
+  // When a stated limit applies is read from the member's facts: a constant would switch the limit
+  // off for everyone (or on where the text does not state it), whatever an interpretation says.
+  source.exclusions.forEach((rule, index) => {
+    const conditions: [RuleSetPath, Expression][] = [
+      ...(rule.appliesWhen ? [[['exclusions', index, 'appliesWhen'], rule.appliesWhen] as [RuleSetPath, Expression]] : []),
+      ...(rule.alternatives ?? []).map((alternative, part): [RuleSetPath, Expression] => [['exclusions', index, 'alternatives', part, 'appliesWhen'], alternative.appliesWhen]),
+    ];
+    for (const [path, expression] of conditions) {
+      if (containsConstant(expression)) problem(RuleSetCode.UnexplainedConstant, `exclusion ${rule.cites.key}: when its limit applies is decided by a constant; it must be read from the member's facts`, path);
+    }
+  });
+  (source.authorize ?? []).forEach((rule, index) => {
+    if (rule.when && containsConstant(rule.when)) problem(RuleSetCode.UnexplainedConstant, `authorize ${rule.kind} of ${rule.limitOf}: what counts against the limit is decided by a constant; it must be read from the member's facts`, ['authorize', index, 'when']);
+  });
   // Who a population admits is read from the member's facts; a constant there would admit anyone.
   source.indications.forEach((rule, index) => {
     if (containsConstant(rule.population.when)) {
@@ -358,6 +553,15 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
   }
 
   problems.sort((a, b) => a.code.localeCompare(b.code) || a.message.localeCompare(b.message));
+  // Two faults of one kind at one node read as one problem.
+  const seen = new Set<string>();
+  const distinct = problems.filter((found) => {
+    const key = `${found.code}\u0000${found.message}\u0000${found.path.join('/')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  problems.splice(0, problems.length, ...distinct);
   if (problems.length > 0) return { ruleSet: null, problems };
   return {
     problems,
@@ -374,8 +578,71 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
       offLabel,
       notices,
       authorize,
+      derived: derived.map(({ key, text, get }) => ({ key, text, get })),
       linesOfBusiness: new Map(document.linesOfBusiness.map((line) => [line.code, { label: line.label, applicable: line.applicable, span: line.span }])),
-      interpretations: source.interpretations,
+      // Formulas the rule set chose are interpretations too: the determination shows them.
+      interpretations: [...source.interpretations, ...derived.map((fact) => fact.interpretation), ...billingInterpretations(source)],
     },
   };
+}
+
+/** "$limit", "$cap" and "$interval" of a parsed limit, each a UCUM quantity; null when a unit has no UCUM code. */
+function limitQuantities(limit: QuantitativeLimit): LimitQuantities | null {
+  const amount = limitAmount(limit);
+  const cap = limit.cap ? quantityOf(limit.cap) : null;
+  const interval = limit.interval ? quantityOf(limit.interval) : null;
+  if (!amount || (limit.cap && !cap) || (limit.interval && !interval)) return null;
+  return { $limit: amount, $cap: cap, $interval: interval };
+}
+
+const BSA_FORMULA = {
+  MOSTELLER: { name: 'Mosteller', text: '√(height cm × weight kg ÷ 3600)', compute: (cm: number, kg: number) => Math.sqrt((cm * kg) / 3600) },
+  DU_BOIS: { name: 'Du Bois', text: '0.007184 × weight kg^0.425 × height cm^0.725', compute: (cm: number, kg: number) => 0.007184 * kg ** 0.425 * cm ** 0.725 },
+} as const;
+
+/**
+ * A derived fact: body surface area from height and weight by the formula the rule set declares,
+ * in m2 rounded to 0.01 m2 (how BSA is charted), so that a dose from it is an exact decimal.
+ */
+function deriveFact(definition: DerivedFact, sources: ReadonlyMap<string, FactSource>, fail: (message: string, field: string) => void): { source: FactSource; text: string; interpretation: InterpretationSource } | null {
+  const formula = BSA_FORMULA[definition.formula];
+  const input = (key: string, field: string, to: string, what: string): { get: FactSource['get']; factor: number } | null => {
+    const found = sources.get(key);
+    if (!found || (found.definition.type !== 'number' && found.definition.type !== 'integer')) {
+      fail(`${what} "${key}" is not a number fact`, field);
+      return null;
+    }
+    const converted = conversion(found.definition.unit ?? '1', to);
+    if (!('factor' in converted)) {
+      fail(`${what} "${key}" is in ${found.definition.unit ?? 'no unit'}, which is not a ${what}`, field);
+      return null;
+    }
+    return { get: found.get, factor: toNumber(converted.factor) };
+  };
+  const height = input(definition.height, 'height', 'cm', 'height');
+  const weight = input(definition.weight, 'weight', 'kg', 'weight');
+  if (!height || !weight) return null;
+  const get = (values: EvaluationInput): number | undefined => {
+    const cm = height.get(values);
+    const kg = weight.get(values);
+    if (typeof cm !== 'number' || typeof kg !== 'number') return undefined;
+    return Math.round(formula.compute(cm * height.factor, kg * weight.factor) * 100) / 100;
+  };
+  const text = `${definition.key} = ${formula.name} ${formula.text} of ${definition.height} and ${definition.weight}, rounded to 0.01 m2`;
+  return {
+    source: { get, facts: [definition.height, definition.weight], definition: { key: definition.key, type: 'number', unit: 'm2', description: definition.description, question: `What are the member's height (${definition.height}) and weight (${definition.weight})?` } },
+    text,
+    interpretation: { topic: `Body surface area (${definition.key})`, decision: text, rationale: definition.rationale, criterionKeys: [] },
+  };
+}
+
+function billingInterpretations(source: RuleSetSource): InterpretationSource[] {
+  return (source.authorize ?? []).flatMap((rule) => rule.billingCode && rule.billingUnits
+    ? [{
+        topic: `Billing units of ${rule.billingCode}`,
+        decision: `The authorized dose divided by the unit of ${rule.billingCode}, rounded ${rule.billingUnits.toLowerCase()} to a whole billing unit.`,
+        rationale: rule.billingUnits === 'UP' ? 'A dose is dispensed in whole billing units; rounding down would authorize less than the maximum dose the text allows.' : 'Declared by the rule set.',
+        criterionKeys: [rule.limitOf],
+      }]
+    : []);
 }

@@ -1,13 +1,16 @@
 import type { SourceSpan } from '../domain/document.ts';
-import type { CompiledRule, CompiledRuleSet, CitedText } from './compile-rule-set.ts';
-import type { EvaluationInput } from './compile-expression.ts';
+import type { CompiledAuthorization, CompiledRule, CompiledRuleSet, CitedText } from './compile-rule-set.ts';
+import type { CompiledExpression, EvaluationInput } from './compile-expression.ts';
+import type { Exact } from './exact.ts';
+import { compare, divide, formatExact, multiply, ONE, roundTo, subtract, toNumber, ZERO } from './exact.ts';
+import { conversion } from './units.ts';
 import type { Scalar } from './expression.ts';
 import type { CriterionResult, Truth } from './truth.ts';
 import { and, FALSE, or, resultOf, TRUE, UNKNOWN } from './truth.ts';
 
 export type Outcome = 'APPROVED' | 'DENIED' | 'PENDED' | 'INCOMPLETE' | 'NOT_APPLICABLE';
 
-export type Role = 'line-of-business' | 'contraindication' | 'exclusion' | 'population' | 'indication' | 'continuation-request' | 'continuation' | 'off-label' | 'evidence-checklist';
+export type Role = 'line-of-business' | 'contraindication' | 'exclusion' | 'population' | 'indication' | 'continuation-request' | 'continuation' | 'off-label' | 'evidence-checklist' | 'authorization';
 
 /** One evaluated rule: the trace entry an explanation is rendered from. */
 export interface TraceEntry {
@@ -33,6 +36,9 @@ export interface ChecklistEntry {
 export interface AuthorizedLimit {
   readonly kind: string;
   readonly amount: number;
+  /** The amount as an exact decimal ("130.5"), as computed. */
+  readonly exactAmount: string;
+  /** UCUM code, e.g. "mg", "ug/d", "{cycle}". */
   readonly unit: string;
   readonly billingUnits: number | null;
   readonly billingCode: string | null;
@@ -50,6 +56,8 @@ export interface Decision {
   readonly notices: readonly (CitedText & { readonly kind: string })[];
   /** The facts the evaluated rules read, with their values (only those; nothing else is kept). */
   readonly factsUsed: readonly { readonly key: string; readonly value: Scalar }[];
+  /** Facts computed by a declared formula from facts used, e.g. body surface area. */
+  readonly derivedFacts: readonly { readonly key: string; readonly value: number; readonly formula: string }[];
 }
 
 export interface CoreRequest {
@@ -62,7 +70,7 @@ export interface CoreRequest {
 }
 
 const ROLE_ORDER: Record<Role, number> = {
-  'line-of-business': 0, contraindication: 1, exclusion: 2, 'off-label': 3, population: 4, indication: 5, 'continuation-request': 6, continuation: 7, 'evidence-checklist': 8,
+  'line-of-business': 0, contraindication: 1, exclusion: 2, 'off-label': 3, population: 4, indication: 5, 'continuation-request': 6, continuation: 7, 'evidence-checklist': 8, authorization: 9,
 };
 
 /** One rule of the plan: evaluated in this order, results kept by index. */
@@ -81,6 +89,8 @@ interface Plan {
   /** Index of the continuation-request rule, -1 without one. */
   readonly requested: number;
   readonly conditions: readonly number[];
+  /** Indexes of the authorizations' readiness checks: an approval needs every fact they read. */
+  readonly authorizations: readonly number[];
 }
 
 const NOT_EVALUATED = 3;
@@ -99,7 +109,8 @@ function planOf(ruleSet: CompiledRuleSet): Plan {
   }));
   const requested = ruleSet.continuation ? add('continuation-request', { citation: CONTINUATION_CITATION, condition: ruleSet.continuation.requested }) : -1;
   const conditions = (ruleSet.continuation?.conditions ?? []).map((rule) => add('continuation', rule));
-  const plan = { rules, safety, sections, requested, conditions };
+  const authorizations = ruleSet.authorize.map((authorization) => add('authorization', { citation: authorization.citation, condition: readiness(authorization, ruleSet.slotOf) }));
+  const plan = { rules, safety, sections, requested, conditions, authorizations };
   plans.set(ruleSet, plan);
   return plan;
 }
@@ -191,7 +202,51 @@ export function evaluate(ruleSet: CompiledRuleSet, request: CoreRequest): Evalua
     deciding[plan.requested] = 1;
     for (const index of plan.conditions) deciding[index] = 1;
   }
+  // An approval states what it authorizes; a per-kg dose without the member's weight is not guessed.
+  let authorizable = true;
+  for (const index of plan.authorizations) if (run(index) === UNKNOWN) authorizable = false;
+  if (!authorizable) {
+    deciding.fill(0);
+    for (const index of plan.authorizations) if (results[index] === UNKNOWN) deciding[index] = 1;
+    return { outcome: 'INCOMPLETE', results, deciding, offLabel: null, lineOfBusiness: null };
+  }
   return { outcome: 'APPROVED', results, deciding, offLabel: null, lineOfBusiness: null };
+}
+
+/** Which part of an authorization's limit applies: its index, -1 for none, or UNKNOWN when that depends on a missing fact. */
+function applicablePart(authorization: CompiledAuthorization, input: EvaluationInput): number | typeof UNKNOWN_PART {
+  for (const [index, part] of authorization.parts.entries()) {
+    const applies = part.applies ? part.applies.evaluate(input) : TRUE;
+    if (applies === UNKNOWN) return UNKNOWN_PART;
+    if (applies === TRUE) return index;
+  }
+  return -1;
+}
+const UNKNOWN_PART = 'unknown';
+
+/** TRUE when every fact the applicable part of an authorization needs is given. */
+function readiness(authorization: CompiledAuthorization, slotOf: ReadonlyMap<string, number>): CompiledExpression {
+  const slots = (facts: readonly string[]): number[] => facts.map((key) => slotOf.get(key) ?? -1);
+  const amountSlots = authorization.parts.map((part) => slots(part.amount.facts));
+  const usedSlots = slots(authorization.used?.facts ?? []);
+  const otherwiseSlots = slots(authorization.otherwiseUsed?.facts ?? []);
+  const given = (indexes: readonly number[], input: EvaluationInput): boolean => indexes.every((slot) => input.values[slot] !== undefined);
+  return {
+    facts: authorization.facts,
+    text: `authorized ${authorization.kind === 'MAX_DOSE_PER_PERIOD' ? 'dose' : 'remaining duration'} = ${authorization.text}${authorization.parts.some((part) => part.applies) ? `, for the part of the limit that applies (${authorization.parts.map((part) => part.applies?.text ?? 'always').join(' | ')})` : ''}`,
+    evaluate: (input) => {
+      const part = applicablePart(authorization, input);
+      if (part === UNKNOWN_PART) return UNKNOWN;
+      if (part < 0) return TRUE;
+      if (!given(amountSlots[part] ?? [], input)) return UNKNOWN;
+      if (authorization.kind === 'REMAINING_DURATION') {
+        const counts = authorization.usedWhen ? authorization.usedWhen.evaluate(input) : TRUE;
+        if (counts === UNKNOWN) return UNKNOWN;
+        if (!given(counts === TRUE ? usedSlots : otherwiseSlots, input)) return UNKNOWN;
+      }
+      return TRUE;
+    },
+  };
 }
 
 function and2(a: Truth, b: Truth): Truth {
@@ -227,6 +282,9 @@ export function traceOf(ruleSet: CompiledRuleSet, request: CoreRequest, evaluati
   const entries: TraceEntry[] = [];
   if (evaluation.lineOfBusiness !== null) entries.push(lineOfBusinessEntry(evaluation.lineOfBusiness, ruleSet.linesOfBusiness.get(evaluation.lineOfBusiness)));
   plan.rules.forEach((planned, index) => {
+    // An authorization is checked only on the way to an approval, and shown only when it held the
+    // approval back (a fact it needs is missing); what it authorizes is in authorizedLimits.
+    if (planned.role === 'authorization' && evaluation.results[index] !== UNKNOWN) return;
     entries.push(toTrace(planned.role, planned.rule, evaluation.results[index] as Truth | typeof NOT_EVALUATED, evaluation.deciding[index] === 1, request.values, ruleSet.slotOf));
   });
   let checklist: ChecklistEntry[] = [];
@@ -255,6 +313,10 @@ export function traceOf(ruleSet: CompiledRuleSet, request: CoreRequest, evaluati
     authorizedLimits: outcome === 'APPROVED' ? authorizedLimits(ruleSet, request) : [],
     notices: outcome === 'APPROVED' || outcome === 'PENDED' ? ruleSet.notices : [],
     factsUsed: factsUsed(trace, request.values, ruleSet.slotOf),
+    derivedFacts: ruleSet.derived.flatMap((fact) => {
+      const value = fact.get({ values: request.values, dateOfService: request.dateOfService });
+      return value === undefined ? [] : [{ key: fact.key, value, formula: fact.text }];
+    }),
   };
 }
 
@@ -292,22 +354,51 @@ function factsUsed(trace: readonly TraceEntry[], values: CoreRequest['values'], 
   });
 }
 
+function convert(value: Exact, from: string, to: string): Exact | null {
+  const result = conversion(from, to);
+  return 'factor' in result ? multiply(value, result.factor) : null;
+}
+
+/** The limits an approval authorizes, computed exactly from the member's facts, each with how it was computed. */
 function authorizedLimits(ruleSet: CompiledRuleSet, request: CoreRequest): AuthorizedLimit[] {
-  return ruleSet.authorize.flatMap((rule): AuthorizedLimit[] => {
-    const unit = [rule.limit.unit, ...rule.limit.per].join('/');
-    if (rule.kind === 'MAX_DOSE_PER_PERIOD') {
-      const billingUnits = rule.billingUnit && rule.billingUnit.unit === rule.limit.unit ? rule.limit.amount / rule.billingUnit.amount : null;
-      return [{ kind: rule.kind, amount: rule.limit.amount, unit, billingUnits, billingCode: rule.billingCode ?? null, citation: rule.citation, basis: `the limit in the text: ${rule.limit.sourceText}` }];
+  const input: EvaluationInput = { values: request.values, dateOfService: request.dateOfService };
+  return ruleSet.authorize.flatMap((authorization): AuthorizedLimit[] => {
+    const index = applicablePart(authorization, input);
+    if (index === UNKNOWN_PART || index < 0) return [];
+    const part = authorization.parts[index] as CompiledAuthorization['parts'][number];
+    const computed = part.amount.evaluate(input);
+    const amount = computed === undefined ? null : convert(computed, part.amount.unit, part.perUnit);
+    if (amount === null) return [];
+    // The qualifier and condition say which dose or phase the amount is for ("initial", "when used in combination with …").
+    const circumstance = [part.limit.qualifier ? `qualified "${part.limit.qualifier}"` : null, part.limit.condition].filter((text) => text !== null).join(', ');
+    const source = `the limit in the text: ${part.limit.sourceText}${circumstance && !part.limit.sourceText.includes(circumstance) ? ` (${circumstance})` : ''}`;
+    if (authorization.kind === 'MAX_DOSE_PER_PERIOD') {
+      const formula = part.amount.facts.length > 0 ? `${part.amount.text} = ${formatExact(amount)} ${part.perUnit} (${source})` : source;
+      const billing = authorization.billing;
+      let billingUnits: number | null = null;
+      let basis = formula;
+      if (billing) {
+        const perBilling = [billing.unit.unit, ...part.perUnit.split('/').slice(1)].join('/');
+        const inBillingUnit = convert(amount, part.perUnit, perBilling);
+        if (inBillingUnit !== null) {
+          const units = divide(inBillingUnit, billing.unit.value);
+          const rounded = roundTo(units, ONE, billing.rounding);
+          billingUnits = toNumber(rounded);
+          basis = `${formula}; ÷ ${formatExact(billing.unit.value)} ${billing.unit.unit} per unit of ${billing.code} = ${formatExact(units)}${compare(units, rounded) === 0 ? '' : `, rounded ${billing.rounding.toLowerCase()} to ${formatExact(rounded)}`} billing units`;
+        }
+      }
+      return [{ kind: authorization.kind, amount: toNumber(amount), exactAmount: formatExact(amount), unit: part.perUnit, billingUnits, billingCode: billing?.code ?? null, citation: authorization.citation, basis }];
     }
-    const applies = rule.condition ? rule.condition.evaluate({ values: request.values, dateOfService: request.dateOfService }) : TRUE;
-    if (applies === UNKNOWN) return [];
-    const keys = applies === TRUE ? (rule.used ?? []) : (rule.otherwiseUsed ?? []);
-    const used = keys.map((key) => request.values[ruleSet.slotOf.get(key) ?? -1]);
-    if (used.some((value) => typeof value !== 'number')) return [];
-    const total = (used as number[]).reduce((sum, value) => sum + value, 0);
+    const counts = authorization.usedWhen ? authorization.usedWhen.evaluate(input) : TRUE;
+    if (counts === UNKNOWN) return [];
+    const usedTerm = counts === TRUE ? authorization.used : authorization.otherwiseUsed;
+    const usedValue = usedTerm ? usedTerm.evaluate(input) : ZERO;
+    const used = usedValue === undefined ? null : usedTerm ? convert(usedValue, usedTerm.unit, part.perUnit) : ZERO;
+    if (used === null) return [];
+    const remaining = compare(amount, used) > 0 ? subtract(amount, used) : ZERO;
     return [{
-      kind: rule.kind, amount: Math.max(0, rule.limit.amount - total), unit, billingUnits: null, billingCode: null, citation: rule.citation,
-      basis: `${rule.limit.amount} ${unit}${rule.limit.qualifier ? ` (${rule.limit.qualifier})` : ''} minus ${total} counted (${keys.join(' + ') || 'nothing'})`,
+      kind: authorization.kind, amount: toNumber(remaining), exactAmount: formatExact(remaining), unit: part.perUnit, billingUnits: null, billingCode: null, citation: authorization.citation,
+      basis: `${formatExact(amount)} ${part.perUnit}${part.limit.qualifier ? ` (${part.limit.qualifier})` : ''}${part.limit.condition ? ` (${part.limit.condition})` : ''} minus ${formatExact(used)} counted (${usedTerm?.text ?? 'nothing'}); ${source}`,
     }];
   });
 }

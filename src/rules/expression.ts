@@ -6,8 +6,42 @@
 
 export type Scalar = string | number | boolean;
 
-/** "$limit" stands for the amount of the exclusion's declared limit, itself checked against the text. */
-export type NumberOrLimit = number | '$limit';
+/**
+ * "$limit" stands for the amount of the exclusion's declared limit (1.8 mg/kg), "$cap" for its
+ * ceiling ("up to a maximum of 180 mg") and "$interval" for its interval ("every 3 weeks"): each
+ * with its unit, each checked against the numbers the parser read from the text.
+ */
+export type LimitReference = '$limit' | '$cap' | '$interval';
+export const LIMIT_REFERENCES: readonly LimitReference[] = ['$limit', '$cap', '$interval'];
+export type NumberOrLimit = number | LimitReference;
+
+/** How a quantity is rounded to a whole multiple of a step: UP is the ceiling, NEAREST rounds half up. */
+export type RoundingMode = 'UP' | 'DOWN' | 'NEAREST';
+
+/**
+ * A quantity with a UCUM unit, computed from facts, limits and literals. Units are checked when the
+ * rule set compiles (mg/kg × kg = mg; mg with mg/m2 is an error) and values are exact rationals.
+ */
+export type Term =
+  | LimitReference
+  | { readonly fact: string }
+  | { readonly quantity: number; readonly unit: string }
+  | { readonly times: readonly Term[] }
+  | { readonly divide: readonly [Term, Term] }
+  | { readonly plus: readonly Term[] }
+  | { readonly minus: readonly [Term, Term] }
+  | { readonly min: readonly Term[] }
+  | { readonly max: readonly Term[] }
+  | { readonly round: Term; readonly to: { readonly quantity: number; readonly unit: string }; readonly mode: RoundingMode };
+
+export interface TermComparison {
+  readonly lt?: Term;
+  readonly le?: Term;
+  readonly gt?: Term;
+  readonly ge?: Term;
+  readonly eq?: Term;
+}
+export const TERM_OPERATORS = ['lt', 'le', 'gt', 'ge', 'eq'] as const;
 
 export interface Comparison {
   readonly eq?: Scalar;
@@ -30,6 +64,8 @@ export type Expression =
   | { readonly todo: string }
   | { readonly atLeast: number; readonly of: readonly Expression[] }
   | ({ readonly fact: string } & Comparison)
+  /** Compares two quantities, each a Term, after converting both to one unit exactly. */
+  | ({ readonly compare: Term } & TermComparison)
   | ({ readonly sum: readonly string[] } & Comparison)
   | ({ readonly daysSince: string } & Comparison)
   | { readonly ageAtLeast: { readonly birthDate: string; readonly value: number; readonly unit: 'day' | 'week' | 'month' | 'year' } }

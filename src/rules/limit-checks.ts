@@ -1,5 +1,6 @@
 import type { QuantitativeLimit } from '../domain/document.ts';
-import type { Expression } from './expression.ts';
+import type { Expression, LimitReference, Term } from './expression.ts';
+import { LIMIT_REFERENCES, TERM_OPERATORS } from './expression.ts';
 import type { LimitDeclaration } from './rule-set.ts';
 
 /** Checks of a rule's declared limit against the limit the parser read from the text, and the words that explain a mismatch. */
@@ -13,63 +14,96 @@ export function firstWordDifference(expected: string, found: string): string {
   return `they differ at word ${index + 1}: the version has "${left[index] ?? '(end)'}", the rule set "${right[index] ?? '(end)'}"`;
 }
 
-export function describeLimitParts(limit: { kind: string; amount: number; unit: string; per?: readonly string[]; qualifier?: string | null }): string {
-  return `{ kind: ${limit.kind}, amount: ${limit.amount}, unit: ${limit.unit}, per: [${(limit.per ?? []).join(', ')}]${limit.qualifier ? `, qualifier: ${limit.qualifier}` : ''} }`;
+export function describeLimitParts(limit: {
+  kind: string; amount: number; unit: string; per?: readonly string[]; qualifier?: string | null; condition?: string | null;
+  cap?: { amount: number; unit: string } | null; interval?: { amount: number; unit: string } | null;
+}): string {
+  return `{ kind: ${limit.kind}, amount: ${limit.amount}, unit: ${limit.unit}, per: [${(limit.per ?? []).join(', ')}]${limit.cap ? `, cap: { amount: ${limit.cap.amount}, unit: ${limit.cap.unit} }` : ''}${limit.interval ? `, interval: { amount: ${limit.interval.amount}, unit: ${limit.interval.unit} }` : ''}${limit.qualifier ? `, qualifier: ${limit.qualifier}` : ''}${limit.condition ? `, condition: ${limit.condition}` : ''} }`;
 }
 
+const sameQuantity = (a: { amount: number; unit: string } | undefined, b: { amount: number; unit: string } | null): boolean =>
+  (a === undefined && b === null) || (a !== undefined && b !== null && a.amount === b.amount && a.unit === b.unit);
+
+/** Whether a declaration states exactly the limit the parser read: every number, unit and circumstance. */
 export function sameLimit(declared: LimitDeclaration, parsed: QuantitativeLimit): boolean {
   return (
     declared.kind === parsed.kind &&
     declared.amount === parsed.amount &&
     declared.unit === parsed.unit &&
     (declared.per ?? []).join('/') === parsed.per.join('/') &&
-    (declared.qualifier ?? null) === parsed.qualifier
+    sameQuantity(declared.cap, parsed.cap) &&
+    sameQuantity(declared.interval, parsed.interval) &&
+    (declared.qualifier ?? null) === parsed.qualifier &&
+    (declared.condition ?? null) === parsed.condition
   );
-}
-
-/**
- * Parts of a limit in the text that a declaration cannot express yet (a cap, an interval, a
- * condition, an alternative): comparing a fact with the amount alone would approve what the text
- * denies (1.8 mg/kg for a 120 kg member is 216 mg, over the 180 mg cap), so such a limit is refused.
- */
-export function uncheckableParts(limit: QuantitativeLimit): string[] {
-  return [
-    ...(limit.cap ? [`a cap of ${limit.cap.amount} ${limit.cap.unit}`] : []),
-    ...(limit.interval ? [`an interval of every ${limit.interval.amount} ${limit.interval.unit}`] : []),
-    ...(limit.condition ? [`the condition "${limit.condition}"`] : []),
-    ...(limit.alternative ? ['being the alternative part of a two-part limit'] : []),
-  ];
 }
 
 export function limitUnit(limit: QuantitativeLimit): string {
   return [limit.unit, ...limit.per].join('/');
 }
 
-/** The fact keys compared against "$limit" in an expression. */
-export function factsComparedWithLimit(expression: Expression): string[] {
-  if ('all' in expression) return expression.all.flatMap(factsComparedWithLimit);
-  if ('any' in expression) return expression.any.flatMap(factsComparedWithLimit);
-  if ('not' in expression) return factsComparedWithLimit(expression.not);
-  if ('atLeast' in expression) return expression.of.flatMap(factsComparedWithLimit);
-  if ('constant' in expression || 'todo' in expression) return [];
-  const usesLimit = (['lt', 'le', 'gt', 'ge'] as const).some((operator) => (expression as Record<string, unknown>)[operator] === '$limit');
-  if (!usesLimit) return [];
-  if ('fact' in expression) return [expression.fact];
-  if ('sum' in expression) return [...expression.sum];
-  return [];
+export interface LimitReferenceUse {
+  readonly reference: LimitReference;
+  readonly operator: string;
+  /** Whether the reference is on the right of the comparison (`value > $limit`) or the left. */
+  readonly side: 'left' | 'right';
+  /** Whether the comparison sits under a `not`. */
+  readonly negated: boolean;
+  /** +1 when the reference grows the side it is on, -1 when it shrinks it (a divisor: 400 mg × interval ÷ $interval). */
+  readonly polarity: 1 | -1;
 }
 
 /**
- * How an expression compares with "$limit", with whether the comparison sits under a `not`. An
- * exclusion states a maximum: it may only be met when a value exceeds the limit (`gt`/`ge`, not
- * negated); `lt`, `le` or a `not` around it would deny what the text allows and allow what it denies.
+ * The limit references in a term, each with its polarity: +1 where a larger limit makes the term
+ * larger, -1 where it makes it smaller (a divisor, or what is subtracted). Facts and limits are
+ * positive quantities, so products, sums, minima, maxima and rounding keep the polarity.
  */
-export function limitComparisons(expression: Expression, negated = false): { operator: string; negated: boolean }[] {
-  if ('all' in expression) return expression.all.flatMap((child) => limitComparisons(child, negated));
-  if ('any' in expression) return expression.any.flatMap((child) => limitComparisons(child, negated));
-  if ('not' in expression) return limitComparisons(expression.not, !negated);
-  if ('atLeast' in expression) return expression.of.flatMap((child) => limitComparisons(child, negated));
-  return (['lt', 'le', 'gt', 'ge'] as const).filter((operator) => (expression as Record<string, unknown>)[operator] === '$limit').map((operator) => ({ operator, negated }));
+function termReferences(term: Term, polarity: 1 | -1 = 1): { reference: LimitReference; polarity: 1 | -1 }[] {
+  if (typeof term === 'string') return [{ reference: term, polarity }];
+  if ('fact' in term || 'quantity' in term) return [];
+  if ('round' in term) return termReferences(term.round, polarity);
+  if ('divide' in term) return [...termReferences(term.divide[0], polarity), ...termReferences(term.divide[1], polarity === 1 ? -1 : 1)];
+  if ('minus' in term) return [...termReferences(term.minus[0], polarity), ...termReferences(term.minus[1], polarity === 1 ? -1 : 1)];
+  const operands = 'times' in term ? term.times : 'plus' in term ? term.plus : 'min' in term ? term.min : term.max;
+  return operands.flatMap((operand) => termReferences(operand, polarity));
+}
+
+/**
+ * Every comparison with "$limit", "$cap" or "$interval" in an expression: its operator, the side the
+ * reference is on and whether it sits under a `not`. An exclusion states a maximum: it may only be
+ * met when a value exceeds the limit (`gt`/`ge`, not negated); `lt`, `le` or a `not` around it
+ * would deny what the text allows and allow what it denies.
+ */
+export function limitReferences(expression: Expression, negated = false): LimitReferenceUse[] {
+  if ('all' in expression) return expression.all.flatMap((child) => limitReferences(child, negated));
+  if ('any' in expression) return expression.any.flatMap((child) => limitReferences(child, negated));
+  if ('not' in expression) return limitReferences(expression.not, !negated);
+  if ('atLeast' in expression) return expression.of.flatMap((child) => limitReferences(child, negated));
+  if ('compare' in expression) {
+    return TERM_OPERATORS.flatMap((operator) => {
+      const right = expression[operator];
+      if (right === undefined) return [];
+      return [
+        ...termReferences(expression.compare).map(({ reference, polarity }) => ({ reference, polarity, operator, side: 'left' as const, negated })),
+        ...termReferences(right).map(({ reference, polarity }) => ({ reference, polarity, operator, side: 'right' as const, negated })),
+      ];
+    });
+  }
+  const record = expression as Record<string, unknown>;
+  return (['lt', 'le', 'gt', 'ge', 'eq', 'ne'] as const).flatMap((operator) => {
+    const operand = record[operator];
+    return typeof operand === 'string' && (LIMIT_REFERENCES as readonly string[]).includes(operand) ? [{ reference: operand as LimitReference, operator, side: 'right' as const, negated, polarity: 1 as const }] : [];
+  });
+}
+
+/** Whether an expression still holds a decision nobody has made (a `todo`), at any depth. */
+export function containsTodo(expression: Expression): boolean {
+  if ('todo' in expression) return true;
+  if ('all' in expression) return expression.all.some(containsTodo);
+  if ('any' in expression) return expression.any.some(containsTodo);
+  if ('not' in expression) return containsTodo(expression.not);
+  if ('atLeast' in expression) return expression.of.some(containsTodo);
+  return false;
 }
 
 /** Whether an expression decides anything from a constant, at any depth. */

@@ -35,6 +35,10 @@ export interface RuleSetCase {
     readonly missing?: readonly string[];
     readonly authorizedLimits?: Readonly<Record<string, number>>;
     readonly billingUnits?: number;
+    /** Every authorized limit, by the exclusion it comes from: exactly these, with these amounts. */
+    readonly authorized?: readonly { readonly of: string; readonly kind?: string; readonly amount?: number; readonly unit?: string; readonly billingUnits?: number }[];
+    /** Values of derived facts, e.g. { bodySurfaceArea: 1.9 }. */
+    readonly derived?: Readonly<Record<string, number>>;
     readonly notices?: readonly string[];
     readonly checklist?: Readonly<Record<string, string>>;
   };
@@ -68,6 +72,14 @@ const CASES_SCHEMA = {
               missing: { type: 'array', items: { type: 'string' } },
               authorizedLimits: { type: 'object', additionalProperties: { type: 'number' } },
               billingUnits: { type: 'number' },
+              authorized: {
+                type: 'array',
+                items: {
+                  type: 'object', additionalProperties: false, required: ['of'],
+                  properties: { of: { type: 'string' }, kind: { enum: ['MAX_DOSE_PER_PERIOD', 'REMAINING_DURATION'] }, amount: { type: 'number' }, unit: { type: 'string' }, billingUnits: { type: 'number' } },
+                },
+              },
+              derived: { type: 'object', additionalProperties: { type: 'number' } },
               notices: { type: 'array', items: { type: 'string' } },
               checklist: { type: 'object', additionalProperties: { enum: ['MET', 'NOT_MET', 'UNKNOWN'] } },
             },
@@ -120,6 +132,25 @@ export function runRuleSetCases(ruleSet: CompiledRuleSet, suite: RuleSetCases): 
     if (expected.billingUnits !== undefined) {
       const units = decision.authorizedLimits.find((limit) => limit.kind === 'MAX_DOSE_PER_PERIOD')?.billingUnits;
       if (units !== expected.billingUnits) failures.push(`billing units ${units ?? 'none'}, expected ${expected.billingUnits}`);
+    }
+    if (expected.authorized) {
+      const found = decision.authorizedLimits.map((limit) => `${limit.citation.key} ${limit.kind}`);
+      const wanted = expected.authorized.map((limit) => `${limit.of} ${limit.kind ?? ''}`.trim());
+      if (found.length !== wanted.length) failures.push(`authorized [${found.join(', ')}], expected [${wanted.join(', ')}]`);
+      for (const limit of expected.authorized) {
+        const match = decision.authorizedLimits.find((candidate) => candidate.citation.key === limit.of && (limit.kind === undefined || candidate.kind === limit.kind));
+        if (!match) {
+          failures.push(`no authorized limit of ${limit.of}${limit.kind ? ` (${limit.kind})` : ''}`);
+          continue;
+        }
+        if (limit.amount !== undefined && match.amount !== limit.amount) failures.push(`authorized ${limit.of} ${match.exactAmount} ${match.unit}, expected ${limit.amount}`);
+        if (limit.unit !== undefined && match.unit !== limit.unit) failures.push(`authorized ${limit.of} in ${match.unit}, expected ${limit.unit}`);
+        if (limit.billingUnits !== undefined && match.billingUnits !== limit.billingUnits) failures.push(`billing units of ${limit.of} ${match.billingUnits ?? 'none'}, expected ${limit.billingUnits}`);
+      }
+    }
+    for (const [key, value] of Object.entries(expected.derived ?? {})) {
+      const found = decision.derivedFacts.find((fact) => fact.key === key)?.value;
+      if (found !== value) failures.push(`derived ${key} ${found ?? 'none'}, expected ${value}`);
     }
     if (expected.notices && JSON.stringify(decision.notices.map((notice) => notice.key)) !== JSON.stringify(expected.notices)) {
       failures.push(`notices [${decision.notices.map((notice) => notice.key).join(', ')}], expected [${expected.notices.join(', ')}]`);

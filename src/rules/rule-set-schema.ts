@@ -2,7 +2,19 @@ import { Ajv } from 'ajv';
 import type { RuleSetSource } from './rule-set.ts';
 
 const scalar = { type: ['string', 'number', 'boolean'] };
-const numberOrLimit = { anyOf: [{ type: 'number' }, { const: '$limit' }] };
+const numberOrLimit = { anyOf: [{ type: 'number' }, { enum: ['$limit', '$cap', '$interval'] }] };
+const rounding = { enum: ['UP', 'DOWN', 'NEAREST'] };
+const literalQuantity = { type: 'object', additionalProperties: false, required: ['quantity', 'unit'], properties: { quantity: { type: 'number' }, unit: { type: 'string', minLength: 1 } } };
+const quantity = { type: 'object', additionalProperties: false, required: ['amount', 'unit'], properties: { amount: { type: 'number' }, unit: { type: 'string' } } };
+const termList = { type: 'array', minItems: 1, items: { $ref: '#/$defs/term' } };
+const termPair = { type: 'array', minItems: 2, maxItems: 2, items: { $ref: '#/$defs/term' } };
+const limitDeclaration = {
+  type: 'object', additionalProperties: false, required: ['kind', 'amount', 'unit'],
+  properties: {
+    kind: { enum: ['MAX_DOSE', 'MAX_DURATION'] }, amount: { type: 'number' }, unit: { type: 'string' }, per: { type: 'array', items: { type: 'string' } },
+    cap: quantity, interval: quantity, qualifier: { type: 'string' }, condition: { type: 'string' },
+  },
+};
 const comparison = {
   eq: scalar, ne: scalar, lt: numberOrLimit, le: numberOrLimit, gt: numberOrLimit, ge: numberOrLimit,
   in: { type: 'array', items: scalar, minItems: 1 },
@@ -44,6 +56,16 @@ export const ruleSetJsonSchema = {
     reviewedBy: { type: 'string', minLength: 1 },
     reviewedOn: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
     facts: { type: 'array', items: fact },
+    derived: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false, required: ['key', 'formula', 'height', 'weight', 'description', 'rationale'],
+        properties: {
+          key: { type: 'string', pattern: keyPattern }, formula: { enum: ['MOSTELLER', 'DU_BOIS'] }, height: { type: 'string' }, weight: { type: 'string' },
+          description: { type: 'string', minLength: 1 }, rationale: { type: 'string', minLength: 1 },
+        },
+      },
+    },
     evidence: { type: 'array', items: fact },
     indications: {
       type: 'array', minItems: 1,
@@ -64,9 +86,14 @@ export const ruleSetJsonSchema = {
         properties: {
           cites: citation,
           when: { $ref: '#/$defs/expression' },
-          limit: {
-            type: 'object', additionalProperties: false, required: ['kind', 'amount', 'unit'],
-            properties: { kind: { enum: ['MAX_DOSE', 'MAX_DURATION'] }, amount: { type: 'number' }, unit: { type: 'string' }, per: { type: 'array', items: { type: 'string' } }, qualifier: { type: 'string' } },
+          limit: limitDeclaration,
+          appliesWhen: { $ref: '#/$defs/expression' },
+          alternatives: {
+            type: 'array', minItems: 1,
+            items: {
+              type: 'object', additionalProperties: false, required: ['limit', 'appliesWhen', 'when'],
+              properties: { limit: limitDeclaration, appliesWhen: { $ref: '#/$defs/expression' }, when: { $ref: '#/$defs/expression' } },
+            },
           },
         },
       },
@@ -86,6 +113,7 @@ export const ruleSetJsonSchema = {
         type: 'object', additionalProperties: false, required: ['kind', 'limitOf'],
         properties: {
           kind: { enum: ['MAX_DOSE_PER_PERIOD', 'REMAINING_DURATION'] }, limitOf: { type: 'string' }, billingCode: { type: 'string' },
+          dose: { $ref: '#/$defs/term' }, billingUnits: rounding,
           used: { type: 'array', items: { type: 'string' } },
           when: { $ref: '#/$defs/expression' },
           otherwiseUsed: { type: 'array', items: { type: 'string' } },
@@ -101,8 +129,26 @@ export const ruleSetJsonSchema = {
     },
   },
   $defs: {
+    term: {
+      oneOf: [
+        { enum: ['$limit', '$cap', '$interval'] },
+        { type: 'object', additionalProperties: false, required: ['fact'], properties: { fact: { type: 'string' } } },
+        literalQuantity,
+        { type: 'object', additionalProperties: false, required: ['times'], properties: { times: { ...termList, minItems: 2 } } },
+        { type: 'object', additionalProperties: false, required: ['divide'], properties: { divide: termPair } },
+        { type: 'object', additionalProperties: false, required: ['plus'], properties: { plus: termList } },
+        { type: 'object', additionalProperties: false, required: ['minus'], properties: { minus: termPair } },
+        { type: 'object', additionalProperties: false, required: ['min'], properties: { min: termList } },
+        { type: 'object', additionalProperties: false, required: ['max'], properties: { max: termList } },
+        { type: 'object', additionalProperties: false, required: ['round', 'to', 'mode'], properties: { round: { $ref: '#/$defs/term' }, to: literalQuantity, mode: rounding } },
+      ],
+    },
     expression: {
       oneOf: [
+        {
+          type: 'object', additionalProperties: false, required: ['compare'], minProperties: 2, maxProperties: 2,
+          properties: { compare: { $ref: '#/$defs/term' }, lt: { $ref: '#/$defs/term' }, le: { $ref: '#/$defs/term' }, gt: { $ref: '#/$defs/term' }, ge: { $ref: '#/$defs/term' }, eq: { $ref: '#/$defs/term' } },
+        },
         { type: 'object', additionalProperties: false, required: ['all'], properties: { all: { type: 'array', minItems: 1, items: { $ref: '#/$defs/expression' } } } },
         { type: 'object', additionalProperties: false, required: ['any'], properties: { any: { type: 'array', minItems: 1, items: { $ref: '#/$defs/expression' } } } },
         { type: 'object', additionalProperties: false, required: ['not'], properties: { not: { $ref: '#/$defs/expression' } } },

@@ -1,4 +1,4 @@
-import type { Expression } from './expression.ts';
+import type { Expression, RoundingMode, Term } from './expression.ts';
 
 /** A rule set as authored (YAML beside the guideline document), after JSON-Schema validation. */
 export interface RuleSetSource {
@@ -9,6 +9,8 @@ export interface RuleSetSource {
   readonly reviewedBy: string;
   readonly reviewedOn: string;
   readonly facts: readonly FactDefinition[];
+  /** Facts computed from other facts by a declared formula (body surface area from height and weight). */
+  readonly derived?: readonly DerivedFact[];
   readonly evidence?: readonly FactDefinition[];
   readonly indications: readonly IndicationRule[];
   readonly contraindications: readonly CriterionRule[];
@@ -18,6 +20,17 @@ export interface RuleSetSource {
   readonly notices?: readonly Citation[];
   readonly authorize?: readonly AuthorizationRule[];
   readonly interpretations: readonly InterpretationSource[];
+}
+
+export interface DerivedFact {
+  readonly key: string;
+  /** Body surface area in m2, rounded to 0.01 m2: Mosteller √(height cm × weight kg / 3600) or Du Bois 0.007184 × weight kg^0.425 × height cm^0.725. */
+  readonly formula: 'MOSTELLER' | 'DU_BOIS';
+  readonly height: string;
+  readonly weight: string;
+  readonly description: string;
+  /** Why this formula: recorded as an interpretation of the rule set. */
+  readonly rationale: string;
 }
 
 export type FactType = 'boolean' | 'number' | 'integer' | 'date' | 'enum';
@@ -44,16 +57,35 @@ export interface CriterionRule {
   readonly when: Expression;
 }
 
+/** A limit as the rule set declares it: every part must equal what the parser read from the text. */
 export interface LimitDeclaration {
   readonly kind: 'MAX_DOSE' | 'MAX_DURATION';
   readonly amount: number;
   readonly unit: string;
   readonly per?: readonly string[];
+  readonly cap?: { readonly amount: number; readonly unit: string };
+  readonly interval?: { readonly amount: number; readonly unit: string };
   readonly qualifier?: string;
+  readonly condition?: string;
+}
+
+/** The second part of a two-part limit ("…, or 12 months when used as adjuvant therapy"). */
+export interface LimitAlternative {
+  readonly limit: LimitDeclaration;
+  /** When this part replaces the first one: its qualifier or condition, read from the member's facts. */
+  readonly appliesWhen: Expression;
+  readonly when: Expression;
 }
 
 export interface ExclusionRule extends CriterionRule {
   readonly limit?: LimitDeclaration;
+  /**
+   * When the limit applies: required when the text states a qualifier or condition ("when used in
+   * combination with nivolumab"). The exclusion is met when it applies and `when` holds. For the
+   * first part of a two-part limit, it applies when no alternative does.
+   */
+  readonly appliesWhen?: Expression;
+  readonly alternatives?: readonly LimitAlternative[];
 }
 
 export interface IndicationRule {
@@ -85,8 +117,15 @@ export interface AuthorizationRule {
   /** When given and not met, `otherwiseUsed` counts instead (e.g. maintenance cycles do not count). */
   readonly when?: Expression;
   readonly otherwiseUsed?: readonly string[];
+  /**
+   * For MAX_DOSE_PER_PERIOD: the member's maximum dose, required when the limit is per kg or per m2
+   * (e.g. { min: [{ times: [$limit, { fact: bodySurfaceArea }] }, $cap] }); without it, the limit itself.
+   */
+  readonly dose?: Term;
   /** Billing code to express a dose in billing units. */
   readonly billingCode?: string;
+  /** How dose ÷ the code's unit becomes whole billing units: required with billingCode. */
+  readonly billingUnits?: RoundingMode;
 }
 
 export interface InterpretationSource {

@@ -1,9 +1,9 @@
-import type { DeterminationResult } from '../domain/determination.ts';
 import type { Diagnostic } from '../domain/document.ts';
 import { badInput } from '../domain/errors.ts';
 import { parseGuideline } from '../document/parse-guideline.ts';
 import type { Outcome } from '../rules/decide.ts';
 import { decide } from '../rules/decide.ts';
+import type { RenderedDecision } from './evaluate-request.ts';
 import { readRawRequest, renderDecision } from './evaluate-request.ts';
 import { bindRuleSetText } from './rule-set-diagnostics.ts';
 
@@ -16,9 +16,8 @@ export interface DraftInput {
   readonly evidence?: readonly Readonly<Record<string, unknown>>[] | null;
 }
 
-export type DraftEvaluation = DeterminationResult & {
+export type DraftEvaluation = RenderedDecision & {
   readonly outcome: Outcome;
-  readonly factsUsed: readonly { key: string; value: unknown }[];
   /** The parser's warnings and notes on the draft document (errors refuse the draft instead). */
   readonly diagnostics: readonly Diagnostic[];
 };

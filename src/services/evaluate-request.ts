@@ -41,7 +41,14 @@ function displayValue(ruleSet: CompiledRuleSet, key: string, value: Scalar): unk
 }
 
 /** Renders the core's decision for people and for storage; the explanation is built here, not in the core. */
-export function renderDecision(ruleSet: CompiledRuleSet, decision: Decision): DeterminationResult & { factsUsed: { key: string; value: unknown }[] } {
+/** A decision as rendered now: exact amounts and derived facts always present (older stored ones may lack them). */
+export type RenderedDecision = DeterminationResult & {
+  factsUsed: { key: string; value: unknown }[];
+  authorizedLimits: readonly (DeterminationResult['authorizedLimits'][number] & { readonly exactAmount: string })[];
+  derivedFacts: NonNullable<DeterminationResult['derivedFacts']>;
+};
+
+export function renderDecision(ruleSet: CompiledRuleSet, decision: Decision): RenderedDecision {
   const used = new Map(decision.factsUsed.map((fact) => [fact.key, displayValue(ruleSet, fact.key, fact.value)]));
   const reasons: ReasonView[] = decision.trace.map((entry) => ({
     criterionKey: entry.citation.key,
@@ -69,9 +76,10 @@ export function renderDecision(ruleSet: CompiledRuleSet, decision: Decision): De
       explanation: item.itemsChecked === 0 ? `no evidence supplied; rule: ${item.rule}` : `${item.itemsMeeting} of ${item.itemsChecked} evidence items meet it; rule: ${item.rule}`,
     })),
     authorizedLimits: decision.authorizedLimits.map((limit) => ({
-      kind: limit.kind, amount: limit.amount, unit: limit.unit, billingUnits: limit.billingUnits, billingCode: limit.billingCode, criterionKey: limit.citation.key,
-      explanation: limit.billingUnits !== null && limit.billingCode ? `${limit.basis}; ${limit.billingUnits} billing units of ${limit.billingCode}` : limit.basis,
+      kind: limit.kind, amount: limit.amount, exactAmount: limit.exactAmount, unit: limit.unit, billingUnits: limit.billingUnits, billingCode: limit.billingCode, criterionKey: limit.citation.key,
+      explanation: limit.basis,
     })),
+    derivedFacts: decision.derivedFacts.map((fact) => ({ key: fact.key, value: fact.value, formula: fact.formula })),
     notices: decision.notices.map((notice) => ({ criterionKey: notice.key, kind: notice.kind, text: notice.text })),
     factsUsed: [...used].map(([key, value]) => ({ key, value })),
   };
@@ -165,7 +173,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
   if (!version) {
     row = { ...base, versionId: null, ruleSetSha256: null, outcome: 'NO_EFFECTIVE_VERSION', factsUsed: [], evidence: [], result: emptyResult(`No version of ${guideline.number} was in effect on ${input.dateOfService}`) };
   } else if (!version.compiledRuleSet || !version.ruleSet) {
-    row = { ...base, versionId: version.id, ruleSetSha256: null, outcome: 'NOT_DECIDABLE', factsUsed: [], evidence: [], result: emptyResult(`The version of ${guideline.number} in effect (${version.document.header.implementationDate.year}-${String(version.document.header.implementationDate.month).padStart(2, '0')}) has no reviewed rule set; it is not decided with an older version's rules`) };
+    row = { ...base, versionId: version.id, ruleSetSha256: null, outcome: 'NOT_DECIDABLE', factsUsed: [], evidence: [], result: emptyResult(`The version of ${guideline.number} in effect (${version.document.header.implementationDate.year}-${String(version.document.header.implementationDate.month).padStart(2, '0')}) ${version.ruleSetProblem ?? 'has no reviewed rule set'}; it is not decided with an older version's rules`) };
   } else {
     const ruleSet = version.compiledRuleSet;
     const request = readRawRequest(ruleSet, { dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness, facts: input.facts, evidence: input.evidence ?? [] });

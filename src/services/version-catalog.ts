@@ -10,6 +10,8 @@ import { readVersions } from '../store/version-reader.ts';
 export interface VersionEntry extends StoredVersion {
   readonly ruleSetSource: RuleSetSource | null;
   readonly compiledRuleSet: CompiledRuleSet | null;
+  /** Why a stored rule set is not used (it no longer compiles); null otherwise. */
+  readonly ruleSetProblem: string | null;
 }
 
 /**
@@ -73,11 +75,20 @@ export class VersionCatalog {
 }
 
 function assemble(version: StoredVersion): VersionEntry {
-  if (!version.ruleSet) return { ...version, ruleSetSource: null, compiledRuleSet: null };
-  // The rule set was validated and compiled against this very version at ingestion; compiling
-  // it again here cannot fail unless the stored rows were tampered with, which is then surfaced.
-  const { source } = validateRuleSetSource(parseYaml(version.ruleSet.source));
+  if (!version.ruleSet) return { ...version, ruleSetSource: null, compiledRuleSet: null, ruleSetProblem: null };
+  // The rule set was compiled against this very version at ingestion. It can fail now only when
+  // the rules language became stricter since (a per-m2 limit authorized without the member's body
+  // surface area, a unit that is not UCUM): the version is then not decided at all, with the
+  // reason, rather than decided by a reading the current compiler refuses.
+  const { source, problems: schemaProblems } = validateRuleSetSource(parseYaml(version.ruleSet.source));
   const compiled = source ? compileRuleSet(source, version.document) : null;
-  if (!source || !compiled?.ruleSet) throw new Error(`stored rule set of version ${version.id} no longer compiles`);
-  return { ...version, ruleSetSource: source, compiledRuleSet: compiled.ruleSet };
+  if (!source || !compiled?.ruleSet) {
+    const codes = source ? [...new Set(compiled?.problems.map((problem) => problem.code) ?? [])] : ['RULES_SCHEMA'];
+    const detail = source ? compiled?.problems[0]?.message : schemaProblems[0];
+    return {
+      ...version, ruleSetSource: source, compiledRuleSet: null,
+      ruleSetProblem: `cannot be decided: its rule set ${version.ruleSet.name} (${version.ruleSet.fileName}) no longer compiles under the current rules language (${codes.join(', ')}): ${detail ?? 'see npm run rules:check'}; it must be reviewed again`,
+    };
+  }
+  return { ...version, ruleSetSource: source, compiledRuleSet: compiled.ruleSet, ruleSetProblem: null };
 }

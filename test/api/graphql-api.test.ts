@@ -152,7 +152,7 @@ describe(`GraphQL API over HTTP on ${testProvider}`, () => {
     const determination = body.data?.evaluateRequest;
     expect(determination).toMatchObject({
       outcome: 'APPROVED', guidelineNumber: 'Evolut_CG_3258', version: { implementationDate: '2026-01' },
-      authorizedLimits: [{ kind: 'MAX_DOSE_PER_PERIOD', amount: 28, unit: 'mcg/day', billingUnits: 28, billingCode: 'J9039' }, { kind: 'REMAINING_DURATION', amount: 2, unit: 'cycle' }],
+      authorizedLimits: [{ kind: 'MAX_DOSE_PER_PERIOD', amount: 28, unit: 'ug/d', billingUnits: 28, billingCode: 'J9039' }, { kind: 'REMAINING_DURATION', amount: 2, unit: '{cycle}' }],
       notices: [{ criterionKey: 'BW-8b99a17fc2' }, { criterionKey: 'BW-8efd44164b' }],
     });
     expect(determination?.reasons.filter((reason) => reason.deciding).map((reason) => reason.criterionKey)).toEqual(['POP-1', 'IND-9bb14e165f']);

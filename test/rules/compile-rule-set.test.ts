@@ -5,7 +5,7 @@ import { stableKey } from '../../src/document/stable-key.ts';
 import { parseGuideline } from '../../src/document/parse-guideline.ts';
 import { compileRuleSet } from '../../src/rules/compile-rule-set.ts';
 import { FALSE } from '../../src/rules/truth.ts';
-import type { RuleSetSource } from '../../src/rules/rule-set.ts';
+import type { FactDefinition, RuleSetSource } from '../../src/rules/rule-set.ts';
 import { validateRuleSetSource } from '../../src/rules/rule-set-schema.ts';
 import { fixtureText, guidelinesDir } from '../support/documents.ts';
 import { loadGuideline } from '../support/rule-sets.ts';
@@ -36,9 +36,15 @@ describe('a rule set binds to its version only when it matches the text', () => 
     ['a cycle limit with another phase qualifier', edit((s) => {
       s.exclusions = s.exclusions.map((rule) => (rule.limit?.kind === 'MAX_DURATION' ? { ...rule, limit: { ...rule.limit, qualifier: 'maintenance' } } : rule));
     }), 'RULES_LIMIT_MISMATCH'],
-    ['a dose fact in another unit than the limit', edit((s) => {
-      s.facts = s.facts.map((fact) => (fact.key === 'requestedDosePerDayMcg' ? { ...fact, unit: 'mg/day' } : fact));
+    ['a dose fact in a unit that is not a dose per day (mg, not mg/d)', edit((s) => {
+      s.facts = s.facts.map((fact) => (fact.key === 'requestedDosePerDayMcg' ? { ...fact, unit: 'mg' } : fact));
     }), 'RULES_LIMIT_UNIT_MISMATCH'],
+    ['a fact unit that is not UCUM (mcg/day)', edit((s) => {
+      s.facts = s.facts.map((fact) => (fact.key === 'requestedDosePerDayMcg' ? { ...fact, unit: 'mcg/day' } : fact));
+    }), 'RULES_UNIT'],
+    ['cycles counted in doses', edit((s) => {
+      s.facts = s.facts.map((fact) => (fact.key === 'requestedCycles' ? { ...fact, unit: '{dose}' } : fact));
+    }), 'RULES_UNIT_MISMATCH'],
     ['a criterion of the version left without a rule', edit((s) => {
       s.exclusions = s.exclusions.slice(1);
     }), 'RULES_UNCOVERED_CRITERION'],
@@ -88,24 +94,52 @@ describe('rule-set checks added after review', () => {
 describe('limits and populations the parser now reads completely', () => {
   const seedText = readFileSync(join(guidelinesDir, 'blincyto', 'Evolut_CG_3258-2026-01.txt'), 'utf8');
   const doseText = 'Dosing exceeds single dose limit of Blincyto (blinatumomab) 28 mcg/day.';
-  const withDose = (replacement: string) => {
+  const withDoseRule = (replacement: string, change: (rule: Mutable['exclusions'][number]) => Mutable['exclusions'][number], facts: FactDefinition[] = []) => {
     const parsed = parseGuideline(seedText.replace(doseText, replacement)).document;
     if (!parsed) throw new Error('edited seed must parse');
     const copy = structuredClone(source) as Mutable;
-    copy.exclusions = copy.exclusions.map((rule) => (rule.cites.text === doseText ? { ...rule, cites: { key: stableKey('EXCLUSION', '', replacement), text: replacement } } : rule));
-    copy.authorize = (copy.authorize ?? []).map((rule) => (rule.limitOf === 'EXC-de3884ab31' ? { ...rule, limitOf: stableKey('EXCLUSION', '', replacement) } : rule));
-    return compileRuleSet(copy, parsed).problems;
+    const key = stableKey('EXCLUSION', '', replacement);
+    copy.facts = [...copy.facts, ...facts];
+    copy.exclusions = copy.exclusions.map((rule) => (rule.cites.text === doseText ? change({ ...rule, cites: { key, text: replacement } }) : rule));
+    copy.authorize = (copy.authorize ?? []).map((rule) => (rule.limitOf === 'EXC-de3884ab31' ? { ...rule, limitOf: key } : rule));
+    copy.interpretations = copy.interpretations.map((interpretation) => ({ ...interpretation, criterionKeys: interpretation.criterionKeys.map((cited) => (cited === 'EXC-de3884ab31' ? key : cited)) }));
+    return { ...compileRuleSet(copy, parsed), key };
   };
+  const intervalFact: FactDefinition = { key: 'requestedDosingIntervalDays', type: 'integer', unit: 'd', minimum: 1, description: 'Days between doses.', question: 'How many days apart are the doses?' };
+  const comboFact: FactDefinition = { key: 'withDasatinib', type: 'boolean', description: 'In combination with dasatinib.', question: 'Is it given with dasatinib?' };
 
-  it('a limit with an interval, a cap or a condition cannot be bound to a rule that compares the amount only', () => {
-    for (const replacement of [
-      'Dosing exceeds single dose limit of Blincyto (blinatumomab) 28 mcg/day every 2 weeks.',
-      'Dosing exceeds single dose limit of Blincyto (blinatumomab) 28 mcg/day when used in combination with dasatinib.',
-    ]) {
-      const problems = withDose(replacement);
-      expect(problems.map((p) => p.code)).toContain('RULES_LIMIT_UNSUPPORTED');
-      expect(problems.find((p) => p.code === 'RULES_LIMIT_UNSUPPORTED')?.message).toMatch(/also has (an interval of every 2 week|the condition "when used in combination with dasatinib")/);
-    }
+  it('a limit with an interval must be declared with it, and the rule must compare with "$interval", in the right direction', () => {
+    const everyTwoWeeks = 'Dosing exceeds single dose limit of Blincyto (blinatumomab) 28 mcg/day every 2 weeks.';
+    expect(withDoseRule(everyTwoWeeks, (rule) => rule).problems.map((p) => p.code)).toContain('RULES_LIMIT_MISMATCH');
+    const declared = (rule: Mutable['exclusions'][number]) => ({ ...rule, limit: { ...rule.limit!, interval: { amount: 2, unit: 'week' } } });
+    const unused = withDoseRule(everyTwoWeeks, declared, [intervalFact]).problems;
+    expect(unused.find((p) => p.code === 'RULES_LIMIT_NOT_USED')?.message).toContain('states an interval of 2 wk, and the rule never compares with "$interval"');
+    const backwards = withDoseRule(everyTwoWeeks, (rule) => ({ ...declared(rule), when: { any: [rule.when, { fact: 'requestedDosingIntervalDays', gt: '$interval' }] } }), [intervalFact]).problems;
+    expect(backwards.map((p) => p.code)).toContain('RULES_LIMIT_DIRECTION');
+    const right = withDoseRule(everyTwoWeeks, (rule) => ({ ...declared(rule), when: { any: [rule.when, { fact: 'requestedDosingIntervalDays', lt: '$interval' }] } }), [intervalFact]);
+    expect(right.problems).toEqual([]);
+    // 2 weeks are exactly 14 days: 13 days apart exceeds the limit, 14 do not.
+    const rule = right.ruleSet!.exclusions.find((candidate) => candidate.citation.key === right.key)!;
+    const slot = right.ruleSet!.slotOf.get('requestedDosingIntervalDays')!;
+    const values = (days: number) => { const v: (number | undefined)[] = new Array(right.ruleSet!.facts.length).fill(undefined); v[slot] = days; v[right.ruleSet!.slotOf.get('requestedDosePerDayMcg')!] = 28; return v; };
+    expect(rule.condition.evaluate({ values: values(13), dateOfService: 0 })).toBe(1);
+    expect(rule.condition.evaluate({ values: values(14), dateOfService: 0 })).toBe(0);
+    expect(rule.condition.text).toContain('requestedDosingIntervalDays < 2 wk');
+  });
+
+  it('a limit stated for a circumstance needs appliesWhen; a limit stated without one may not be narrowed without an interpretation', () => {
+    const combination = 'Dosing exceeds single dose limit of Blincyto (blinatumomab) 28 mcg/day when used in combination with dasatinib.';
+    const declared = (rule: Mutable['exclusions'][number]) => ({ ...rule, limit: { ...rule.limit!, condition: 'when used in combination with dasatinib' } });
+    const unbound = withDoseRule(combination, declared, [comboFact]).problems;
+    expect(unbound.find((p) => p.code === 'RULES_LIMIT_CONDITION_UNBOUND')?.message).toContain('applies when used in combination with dasatinib, and the rule does not say when that is');
+    expect(withDoseRule(combination, (rule) => ({ ...declared(rule), appliesWhen: { fact: 'withDasatinib', eq: true } }), [comboFact]).problems).toEqual([]);
+    const narrowed = structuredClone(source) as Mutable;
+    narrowed.facts = [...narrowed.facts, comboFact];
+    narrowed.exclusions = narrowed.exclusions.map((rule) => (rule.cites.text === doseText ? { ...rule, appliesWhen: { fact: 'withDasatinib', eq: true } } : rule));
+    const uncited = { ...narrowed, interpretations: narrowed.interpretations.map((interpretation) => ({ ...interpretation, criterionKeys: interpretation.criterionKeys.filter((key) => key !== 'EXC-de3884ab31') })) };
+    expect(compileRuleSet(uncited, document).problems.map((p) => p.code)).toContain('RULES_UNEXPLAINED_CONDITION');
+    // The Blincyto rule set's interpretation of the dose limit on continuation requests cites it, so there it is explained.
+    expect(compileRuleSet(narrowed, document).problems).toEqual([]);
   });
 
   it('a two-part limit cannot be bound by declaring its first part only (the second would go unchecked)', () => {
@@ -117,7 +151,7 @@ describe('limits and populations the parser now reads completely', () => {
     const key = stableKey('EXCLUSION', '', twoPart);
     copy.exclusions = copy.exclusions.map((rule) => (rule.cites.text === cycles ? { ...rule, cites: { key, text: twoPart } } : rule));
     copy.authorize = (copy.authorize ?? []).filter((rule) => rule.kind !== 'REMAINING_DURATION');
-    const problem = compileRuleSet(copy, parsed).problems.find((p) => p.code === 'RULES_LIMIT_UNSUPPORTED');
+    const problem = compileRuleSet(copy, parsed).problems.find((p) => p.code === 'RULES_LIMIT_UNDECLARED');
     expect(problem?.message).toContain('a second part "2 cycles for members proceeding to hematopoietic stem cell transplant" that no rule would check');
   });
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -13,8 +13,11 @@ const caseFiles = readdirSync(guidelinesDir, { recursive: true, withFileTypes: t
   .sort();
 
 describe('rule-set case files', () => {
-  it('every shipped rule set with cases is found', () => {
-    expect(caseFiles.map((file) => relative(guidelinesDir, file))).toEqual(['besponsa/Evolut_CG_3301-2026-02.cases.yaml', 'blincyto/Evolut_CG_3258-2026-01.cases.yaml']);
+  it('every shipped guideline is decidable: a rule set and its cases beside each document', () => {
+    const documents = readdirSync(guidelinesDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.txt')).map((entry) => relative(guidelinesDir, join(entry.parentPath, entry.name))).sort();
+    expect(documents).toHaveLength(6);
+    expect(caseFiles.map((file) => relative(guidelinesDir, file))).toEqual(documents.map((document) => document.replace(/\.txt$/, '.cases.yaml')));
+    for (const document of documents) expect(existsSync(join(guidelinesDir, document.replace(/\.txt$/, '.rules.yaml')))).toBe(true);
   });
 });
 

@@ -32,6 +32,6 @@ describe('the trace', () => {
   it('explains an entry from the facts it read, separately from evaluation', () => {
     const decision = decide(ruleSet, request('COMMERCIAL', { requestedDosePerDayMcg: 30 }));
     const dose = decision.trace.find((entry) => entry.citation.key === 'EXC-de3884ab31');
-    expect(dose && explainEntry(dose, (key) => (key === 'requestedDosePerDayMcg' ? 30 : undefined))).toBe('exclusion met: requestedDosePerDayMcg > 28; given requestedDosePerDayMcg = 30');
+    expect(dose && explainEntry(dose, (key) => (key === 'requestedDosePerDayMcg' ? 30 : undefined))).toBe('exclusion met: requestedDosePerDayMcg > 28 ug/d; given requestedDosePerDayMcg = 30');
   });
 });

@@ -28,12 +28,15 @@ export type AuthorizedLimit = {
   readonly __typename?: 'AuthorizedLimit';
   readonly amount: Scalars['Float']['output'];
   readonly billingCode?: Maybe<Scalars['String']['output']>;
-  /** Billing units of the code per period, when it converts (28 mcg/day → 28 units of J9039). */
+  /** Whole billing units of the code per period, rounded as the rule set declares (28 ug/d → 28 units of J9039; 3.42 mg → 35 units of 0.1 mg, rounded up). */
   readonly billingUnits?: Maybe<Scalars['Float']['output']>;
   readonly criterionKey: Scalars['String']['output'];
+  /** The amount as the exact decimal it was computed as (e.g. `130.5`; `≈0.333333` when it does not terminate). */
+  readonly exactAmount: Scalars['String']['output'];
   readonly explanation: Scalars['String']['output'];
-  /** E.g. `MAX_DOSE_PER_DAY`, `REMAINING_CYCLES`. */
+  /** `MAX_DOSE_PER_PERIOD` or `REMAINING_DURATION`. */
   readonly kind: Scalars['String']['output'];
+  /** UCUM code (the unit of FHIR Quantity): `mg`, `ug/d`, `mg/{cycle}`, `{cycle}`, `mo`. */
   readonly unit: Scalars['String']['output'];
 };
 
@@ -173,6 +176,15 @@ export type CriterionResult =
   /** A fact it needs is missing. */
   | 'UNKNOWN';
 
+/** A fact computed from facts of the request, with the formula (an interpretation of the rule set). */
+export type DerivedFact = {
+  readonly __typename?: 'DerivedFact';
+  /** E.g. `bodySurfaceArea = Mosteller √(height cm × weight kg ÷ 3600) of heightCm and weightKg, rounded to 0.01 m2`. */
+  readonly formula: Scalars['String']['output'];
+  readonly key: Scalars['String']['output'];
+  readonly value: Scalars['Float']['output'];
+};
+
 /** A stored decision with everything needed to explain and audit it. */
 export type Determination = Node & {
   readonly __typename?: 'Determination';
@@ -180,6 +192,8 @@ export type Determination = Node & {
   readonly authorizedLimits: ReadonlyArray<AuthorizedLimit>;
   readonly createdAt: Scalars['DateTime']['output'];
   readonly dateOfService: Scalars['Date']['output'];
+  /** Facts computed by a formula the rule set declares, e.g. body surface area from height and weight. */
+  readonly derivedFacts: ReadonlyArray<DerivedFact>;
   /** The facts the rules read (nothing else is stored). */
   readonly factsUsed: ReadonlyArray<FactValue>;
   readonly guidelineNumber: Scalars['String']['output'];
@@ -252,6 +266,8 @@ export type DiseaseSection = {
 export type DraftEvaluation = {
   readonly __typename?: 'DraftEvaluation';
   readonly authorizedLimits: ReadonlyArray<AuthorizedLimit>;
+  /** Facts computed by a formula the rule set declares, e.g. body surface area from height and weight. */
+  readonly derivedFacts: ReadonlyArray<DerivedFact>;
   /** The parser's warnings and notes on the draft document (its errors refuse the draft with BAD_USER_INPUT, one field per line). */
   readonly diagnostics: ReadonlyArray<Diagnostic>;
   readonly factsUsed: ReadonlyArray<FactValue>;
@@ -951,6 +967,7 @@ export type ResolversTypes = {
   CriterionResult: CriterionResult;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DerivedFact: ResolverTypeWrapper<DerivedFact>;
   Determination: ResolverTypeWrapper<DeterminationModel>;
   Diagnostic: ResolverTypeWrapper<Diagnostic>;
   DiseaseSection: ResolverTypeWrapper<DiseaseSectionModel>;
@@ -1011,6 +1028,7 @@ export type ResolversParentTypes = {
   Criterion: CriterionModel;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DerivedFact: DerivedFact;
   Determination: DeterminationModel;
   Diagnostic: Diagnostic;
   DiseaseSection: DiseaseSectionModel;
@@ -1067,6 +1085,7 @@ export type AuthorizedLimitResolvers<ContextType = ApiContext, ParentType extend
   billingCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   billingUnits?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   criterionKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  exactAmount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1136,10 +1155,17 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DerivedFactResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DerivedFact'] = ResolversParentTypes['DerivedFact']> = {
+  formula?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type DeterminationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Determination'] = ResolversParentTypes['Determination']> = {
   authorizedLimits?: Resolver<ReadonlyArray<ResolversTypes['AuthorizedLimit']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dateOfService?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  derivedFacts?: Resolver<ReadonlyArray<ResolversTypes['DerivedFact']>, ParentType, ContextType>;
   factsUsed?: Resolver<ReadonlyArray<ResolversTypes['FactValue']>, ParentType, ContextType>;
   guidelineNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1183,6 +1209,7 @@ export type DiseaseSectionResolvers<ContextType = ApiContext, ParentType extends
 
 export type DraftEvaluationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DraftEvaluation'] = ResolversParentTypes['DraftEvaluation']> = {
   authorizedLimits?: Resolver<ReadonlyArray<ResolversTypes['AuthorizedLimit']>, ParentType, ContextType>;
+  derivedFacts?: Resolver<ReadonlyArray<ResolversTypes['DerivedFact']>, ParentType, ContextType>;
   diagnostics?: Resolver<ReadonlyArray<ResolversTypes['Diagnostic']>, ParentType, ContextType>;
   factsUsed?: Resolver<ReadonlyArray<ResolversTypes['FactValue']>, ParentType, ContextType>;
   missingFacts?: Resolver<ReadonlyArray<ResolversTypes['FactRequirement']>, ParentType, ContextType>;
@@ -1468,6 +1495,7 @@ export type Resolvers<ContextType = ApiContext> = {
   Criterion?: CriterionResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DerivedFact?: DerivedFactResolvers<ContextType>;
   Determination?: DeterminationResolvers<ContextType>;
   Diagnostic?: DiagnosticResolvers<ContextType>;
   DiseaseSection?: DiseaseSectionResolvers<ContextType>;

@@ -6,7 +6,9 @@ import { countByKind } from '../../services/version-comparison.ts';
 export const determinationResolvers: DeterminationResolvers = {
   id: (determination) => toGlobalId('Determination', determination.id),
   version: (determination, _args, context) => (determination.versionId ? context.loaders.version.load(determination.versionId) : null),
-  authorizedLimits: (determination) => determination.authorizedLimits,
+  // Determinations stored before exact arithmetic have no exact amount: their amounts were whole or plain decimals.
+  authorizedLimits: (determination) => determination.authorizedLimits.map((limit) => ({ ...limit, exactAmount: limit.exactAmount ?? String(limit.amount) })),
+  derivedFacts: (determination) => determination.derivedFacts ?? [],
   factsUsed: (determination) => determination.factsUsed,
 };
 
