@@ -149,7 +149,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
     if (previous) return sameRequestOrFail(previous, hash);
   }
 
-  const guideline = await resolveGuideline(client, input);
+  const guideline = await resolveGuideline(client, database.provider, input);
   let version: VersionEntry | null;
   if (input.versionId) {
     version = await catalog.get(input.versionId);

@@ -1,6 +1,6 @@
 import type { VersionSummary } from '../store/guideline-reader.ts';
-import { findGuidelinesByNumbers, matchingGuidelineIds, findGuidelinesByIds, versionSummaries } from '../store/guideline-reader.ts';
-import type { Client } from '../store/database.ts';
+import { findGuidelinesByNumbers, pageOfMatchingGuidelines, versionSummaries } from '../store/guideline-reader.ts';
+import type { Client, Provider } from '../store/database.ts';
 import { badInput, DomainError } from '../domain/errors.ts';
 import { versionInEffect } from '../domain/effective-period.ts';
 
@@ -11,7 +11,7 @@ export interface GuidelineSelector {
 }
 
 /** Finds the one guideline a request names, by number, billing code or drug name. */
-export async function resolveGuideline(client: Client, selector: GuidelineSelector): Promise<{ id: string; number: string }> {
+export async function resolveGuideline(client: Client, provider: Provider, selector: GuidelineSelector): Promise<{ id: string; number: string }> {
   const given = (['guidelineNumber', 'hcpcsCode', 'drug'] as const).filter((key) => selector[key] !== undefined && selector[key] !== null);
   if (given.length !== 1) throw badInput('give exactly one of guidelineNumber, hcpcsCode, drug', [{ field: 'guidelineNumber', message: `got ${given.length ? given.join(', ') : 'none'}` }]);
   const field = given[0] as (typeof given)[number];
@@ -22,10 +22,9 @@ export async function resolveGuideline(client: Client, selector: GuidelineSelect
     if (!row) throw new DomainError('NOT_FOUND', `no guideline ${value}`, [{ field, message: 'unknown guideline number' }]);
     return row;
   }
-  const ids = (await matchingGuidelineIds(client, field === 'hcpcsCode' ? { hcpcsCode: value } : { drug: value })) ?? [];
-  if (ids.length === 0) throw new DomainError('NOT_FOUND', `no guideline for ${field} ${value}`, [{ field, message: 'no guideline lists it' }]);
-  const rows = await findGuidelinesByIds(client, ids);
-  if (rows.length > 1) throw badInput(`${field} ${value} matches several guidelines (${rows.map((r) => r.number).join(', ')}); name one by guidelineNumber`, [{ field, message: 'ambiguous' }]);
+  const { rows, totalCount } = await pageOfMatchingGuidelines(client, provider, field === 'hcpcsCode' ? { hcpcsCode: value } : { drug: value }, null, 5);
+  if (totalCount === 0) throw new DomainError('NOT_FOUND', `no guideline for ${field} ${value}`, [{ field, message: 'no guideline lists it' }]);
+  if (totalCount > 1) throw badInput(`${field} ${value} matches ${totalCount} guidelines (${rows.map((r) => r.number).join(', ')}${totalCount > rows.length ? ', …' : ''}); name one by guidelineNumber`, [{ field, message: 'ambiguous' }]);
   return rows[0] as { id: string; number: string };
 }
 

@@ -1,4 +1,4 @@
-import type { Client } from './database.ts';
+import type { Client, Provider } from './database.ts';
 
 export interface GuidelineRow {
   readonly id: string;
@@ -37,34 +37,61 @@ export interface GuidelineFilter {
   readonly effectiveOn?: Date | null;
 }
 
-/** Ids of the versions in effect at an instant: the latest started version of each guideline. */
-export async function versionIdsInEffect(client: Client, at: Date): Promise<string[]> {
-  const started = await client.guidelineVersion.findMany({ where: { effectiveFrom: { lte: at } }, select: { id: true, guidelineId: true, effectiveFrom: true } });
-  const latest = new Map<string, { id: string; effectiveFrom: Date }>();
-  for (const version of started) {
-    const current = latest.get(version.guidelineId);
-    if (!current || current.effectiveFrom < version.effectiveFrom) latest.set(version.guidelineId, version);
-  }
-  return [...latest.values()].map((version) => version.id);
+/**
+ * How an instant is bound in raw SQL: PostgreSQL takes the Date; SQLite compares the text Prisma
+ * stores ("2026-01-01T00:00:00.000+00:00"), so the parameter is written the same way.
+ */
+function instant(provider: Provider, at: Date): Date | string {
+  return provider === 'sqlite' ? at.toISOString().replace('Z', '+00:00') : at;
 }
 
-/** Guideline ids that have a matching version (the one in effect when `effectiveOn` is given). */
-export async function matchingGuidelineIds(client: Client, filter: GuidelineFilter): Promise<string[] | null> {
+/**
+ * A SQL condition on the version aliased `alias`: it is the one in effect at `at` (started, and no
+ * later version of its guideline started by then). Evaluated in the database, whatever the number
+ * of guidelines: never a list of ids read into the process and sent back (SQLite allows 999 parameters).
+ */
+export function inEffectCondition(provider: Provider, alias: string, at: Date, parameter: (value: unknown) => string): string {
+  const bound = parameter(instant(provider, at));
+  const again = parameter(instant(provider, at));
+  return `${alias}."effectiveFrom" <= ${bound} AND NOT EXISTS (SELECT 1 FROM "GuidelineVersion" later WHERE later."guidelineId" = ${alias}."guidelineId" AND later."effectiveFrom" > ${alias}."effectiveFrom" AND later."effectiveFrom" <= ${again})`;
+}
+
+/** Numbered ($1, $2…) on PostgreSQL, ? on SQLite; the values in order. */
+export function parameters(provider: Provider): { add: (value: unknown) => string; values: unknown[] } {
+  const values: unknown[] = [];
+  return { values, add: (value) => (values.push(value), provider === 'postgresql' ? `$${values.length}` : '?') };
+}
+
+/** The guidelines with a matching version (the one in effect when `effectiveOn` is given), a page at a time, and how many match. */
+export async function pageOfMatchingGuidelines(client: Client, provider: Provider, filter: GuidelineFilter, afterNumber: string | null, take: number): Promise<{ rows: GuidelineRow[]; totalCount: number }> {
   const noFilter = !filter.drug && !filter.hcpcsCode && !filter.lineOfBusiness && !filter.effectiveOn;
-  if (noFilter) return null;
-  const inEffect = filter.effectiveOn ? await versionIdsInEffect(client, filter.effectiveOn) : undefined;
-  const drug = filter.drug?.trim().toLowerCase();
-  const matches = await client.guidelineVersion.findMany({
-    where: {
-      ...(inEffect ? { id: { in: inEffect } } : {}),
-      ...(drug ? { OR: [{ brandNameKey: drug }, { genericNameKey: drug }] } : {}),
-      ...(filter.hcpcsCode ? { codes: { some: { code: filter.hcpcsCode.trim().toUpperCase() } } } : {}),
-      ...(filter.lineOfBusiness ? { linesOfBusiness: { some: { code: filter.lineOfBusiness.trim().toUpperCase(), applicable: true } } } : {}),
-    },
-    select: { guidelineId: true },
-    distinct: ['guidelineId'],
-  });
-  return matches.map((row) => row.guidelineId);
+  if (noFilter) return pageOfGuidelines(client, null, afterNumber, take);
+  const where = (bind: ReturnType<typeof parameters>): string => {
+    const conditions: string[] = [];
+    const drug = filter.drug?.trim().toLowerCase();
+    if (drug) conditions.push(`(v."brandNameKey" = ${bind.add(drug)} OR v."genericNameKey" = ${bind.add(drug)})`);
+    if (filter.hcpcsCode) conditions.push(`EXISTS (SELECT 1 FROM "BillingCode" c WHERE c."versionId" = v."id" AND c."code" = ${bind.add(filter.hcpcsCode.trim().toUpperCase())})`);
+    if (filter.lineOfBusiness) conditions.push(`EXISTS (SELECT 1 FROM "VersionLineOfBusiness" l WHERE l."versionId" = v."id" AND l."code" = ${bind.add(filter.lineOfBusiness.trim().toUpperCase())} AND l."applicable" = ${bind.add(true)})`);
+    if (filter.effectiveOn) conditions.push(inEffectCondition(provider, 'v', filter.effectiveOn, bind.add));
+    return `EXISTS (SELECT 1 FROM "GuidelineVersion" v WHERE v."guidelineId" = g."id" AND ${conditions.join(' AND ')})`;
+  };
+  const page = parameters(provider);
+  const pageWhere = where(page);
+  const after = afterNumber !== null ? ` AND g."number" > ${page.add(afterNumber)}` : '';
+  const limit = page.add(take);
+  const count = parameters(provider);
+  const countWhere = where(count);
+  const [rows, counted] = await Promise.all([
+    client.$queryRawUnsafe<GuidelineRow[]>(`SELECT g."id" AS "id", g."number" AS "number" FROM "Guideline" g WHERE ${pageWhere}${after} ORDER BY g."number" ASC LIMIT ${limit}`, ...page.values),
+    client.$queryRawUnsafe<{ total: number | bigint }[]>(`SELECT COUNT(*) AS "total" FROM "Guideline" g WHERE ${countWhere}`, ...count.values),
+  ]);
+  return { rows: rows.map((row) => ({ id: row.id, number: row.number })), totalCount: Number(counted[0]?.total ?? 0) };
+}
+
+/** Guideline ids that have a matching version (the one in effect when `effectiveOn` is given): for lookups by code or drug, which match few. */
+export async function matchingGuidelineIds(client: Client, provider: Provider, filter: GuidelineFilter): Promise<string[]> {
+  const { rows } = await pageOfMatchingGuidelines(client, provider, filter, null, 1000);
+  return rows.map((row) => row.id);
 }
 
 export async function pageOfGuidelines(client: Client, ids: readonly string[] | null, afterNumber: string | null, take: number): Promise<{ rows: GuidelineRow[]; totalCount: number }> {

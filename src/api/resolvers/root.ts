@@ -6,7 +6,7 @@ import { analyzeImpact } from '../../services/analyze-impact.ts';
 import { evaluateRequest, toDetermination } from '../../services/evaluate-request.ts';
 import { searchGuidelines } from '../../services/search-guidelines.ts';
 import { findDetermination } from '../../store/determination-store.ts';
-import { findGuidelinesByNumbers, matchingGuidelineIds, pageOfGuidelines } from '../../store/guideline-reader.ts';
+import { findGuidelinesByNumbers, pageOfMatchingGuidelines } from '../../store/guideline-reader.ts';
 import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types.ts';
 import { fromGlobalId } from '../global-id.ts';
 import type { ApiContext } from '../context.ts';
@@ -72,11 +72,10 @@ export const queryResolvers: QueryResolvers = {
     for (const [field, value] of [['drug', args.drug], ['hcpcsCode', args.hcpcsCode], ['lineOfBusiness', args.lineOfBusiness]] as const) {
       if (value && value.length > 100) throw badInput(`${field} is at most 100 characters`, [{ field, message: 'too long' }]);
     }
-    const ids = await matchingGuidelineIds(context.database.client, {
-      drug: args.drug, hcpcsCode: args.hcpcsCode, lineOfBusiness: args.lineOfBusiness, effectiveOn: args.effectiveOn ? dateOf(args.effectiveOn) : null,
-    });
     const after = args.after ? decodeCursor(args.after) : null;
-    const { rows, totalCount } = await pageOfGuidelines(context.database.client, ids, after, first + 1);
+    const { rows, totalCount } = await pageOfMatchingGuidelines(context.database.client, context.database.provider, {
+      drug: args.drug, hcpcsCode: args.hcpcsCode, lineOfBusiness: args.lineOfBusiness, effectiveOn: args.effectiveOn ? dateOf(args.effectiveOn) : null,
+    }, after, first + 1);
     const page = rows.slice(0, first);
     return {
       edges: page.map((node) => ({ node, cursor: encodeCursor(node.number) })),
