@@ -64,16 +64,25 @@ const firstWeighted: ComplexityEstimator = ({ args, childComplexity }) =>
 
 /** Refuses operations whose estimated cost is over the budget, before any resolver runs. */
 function costPlugin(maxCost: number): ApolloServerPlugin {
+  // The cost depends only on the query text, the operation and the variables: computed once for each (bounded).
+  const known = new Map<string, number>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          let cost: number;
-          try {
-            cost = getComplexity({ schema, query: document, operationName: request.operationName ?? undefined, variables: request.variables ?? {}, estimators: [firstWeighted, simpleEstimator({ defaultComplexity: 1 })] });
-          } catch {
-            // Variables that do not coerce: nothing will execute, and Apollo reports them as BAD_USER_INPUT.
-            return;
+          const key = request.query === undefined ? null : `${request.operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(request.variables ?? {})}`;
+          let cost = key === null ? undefined : known.get(key);
+          if (cost === undefined) {
+            try {
+              cost = getComplexity({ schema, query: document, operationName: request.operationName ?? undefined, variables: request.variables ?? {}, estimators: [firstWeighted, simpleEstimator({ defaultComplexity: 1 })] });
+            } catch {
+              // Variables that do not coerce: nothing will execute, and Apollo reports them as BAD_USER_INPUT.
+              return;
+            }
+            if (key !== null && key.length < 20_000) {
+              if (known.size >= 2000) known.delete(known.keys().next().value as string);
+              known.set(key, cost);
+            }
           }
           if (cost > maxCost) {
             throw new GraphQLError(`the query's estimated cost ${cost} exceeds the limit ${maxCost} (lists count once per item of "first")`, { extensions: { code: 'QUERY_TOO_COSTLY', http: { status: 400 } } });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Database } from '../store/database.ts';
@@ -11,6 +11,8 @@ import { ping } from '../store/database.ts';
 import { openMigrationDriver } from '../store/migrations/migration-drivers.ts';
 import { pendingMigrationNames } from './readiness.ts';
 import { VersionCatalog } from '../services/version-catalog.ts';
+import { CatalogGeneration } from '../services/catalog-generation.ts';
+import { CacheableQueries, ResponseCache } from './response-cache.ts';
 import { createDraftEvaluator, DEFAULT_DRAFT_DEADLINE_MS } from '../services/draft-evaluator.ts';
 import type { ApiContext } from './context.ts';
 import { createLoaders } from './context.ts';
@@ -41,6 +43,10 @@ export interface ServerOptions {
   readonly anonymousRead: boolean;
   /** Hard deadline for one evaluateDraft (parsed in a worker thread); default 2 s. */
   readonly draftDeadlineMs?: number;
+  /** Whole-response cache for catalog queries (on unless false); entries are dropped when the catalog changes. */
+  readonly responseCache?: boolean;
+  /** How often the catalog's generation is polled, to see ingestion by another process; default 500 ms. */
+  readonly generationPollMs?: number;
 }
 
 export interface ApiServer {
@@ -49,6 +55,8 @@ export interface ApiServer {
   readonly schema: GraphQLSchema;
   readonly apollo: ApolloServer<ApiContext>;
   readonly catalog: VersionCatalog;
+  readonly responses: ResponseCache | null;
+  readonly generation: CatalogGeneration;
   stop(): Promise<void>;
 }
 
@@ -83,7 +91,16 @@ function wantsHtml(request: IncomingMessage): boolean {
  */
 export async function createApiServer(options: ServerOptions): Promise<ApiServer> {
   const { database, logger } = options;
-  const catalog = new VersionCatalog(database.client);
+  const catalog = new VersionCatalog(database.client, 1000, true);
+  // The catalog only grows; when it does (here or in another process), what was cached of it goes.
+  const generation = new CatalogGeneration(database, options.generationPollMs ?? 500);
+  const responses = options.responseCache === false ? null : new ResponseCache();
+  const cacheable = new CacheableQueries();
+  generation.onChange(() => {
+    responses?.clear();
+    catalog.clear();
+  });
+  await generation.start();
   const drafts = createDraftEvaluator({ deadlineMs: options.draftDeadlineMs ?? DEFAULT_DRAFT_DEADLINE_MS });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const clock = options.clock ?? (() => new Date());
@@ -97,8 +114,12 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     parseOptions: protection.parseOptions,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // Signals are handled by the process (src/cli/serve.ts drains HTTP first); Apollo's own handler,
+    // installed whenever NODE_ENV is not "test", would stop it under requests still in flight.
+    stopOnTerminationSignals: false,
     // Apollo's own landing page loads Apollo Sandbox from a CDN: never served; ours is offline.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...protection.plugins],
+    // No field sets cache hints, and the default cache-control plugin wraps every resolver to look for them.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...protection.plugins],
     formatError: (formatted, error) => formatError(formatted, error, (unexpected) => logger.error({ err: safeError(unexpected) }, 'unexpected error in a resolver')),
   });
   await apollo.start();
@@ -203,6 +224,23 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     }
     // Time already up (a slow key check): do not start executing.
     if (isExpired()) return timeoutResponse(response);
+    // A catalog query answered before by the same role on the same day, with the catalog unchanged,
+    // is answered again byte for byte (published versions never change).
+    const graphqlBody = parsedBody as { query?: unknown; operationName?: unknown } | undefined;
+    const query = typeof graphqlBody?.query === 'string' ? graphqlBody.query : null;
+    const operationName = typeof graphqlBody?.operationName === 'string' ? graphqlBody.operationName : null;
+    // POST with a JSON body only: anything else Apollo refuses (or checks for CSRF), and a cached answer must never skip that.
+    const jsonPost = request.method === 'POST' && (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
+    const cacheKey = responses && jsonPost && query !== null && cacheable.isCacheable(query, operationName)
+      ? `${generation.value}\u0000${clock().toISOString().slice(0, 10)}\u0000${caller.authenticated ? 'key' : 'anonymous'}:${caller.role ?? 'none'}\u0000${request.headers.accept ?? ''}\u0000${body}`
+      : null;
+    const cached = cacheKey !== null ? responses?.get(cacheKey) : undefined;
+    if (cached) {
+      response.writeHead(cached.status, { ...Object.fromEntries(cached.headers), 'x-request-id': requestId, 'x-cache': 'hit' });
+      response.end(cached.body);
+      return;
+    }
+    const generationAtStart = generation.value;
     const result = await Promise.race([
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
@@ -214,6 +252,11 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     const outHeaders: Record<string, string> = { 'x-request-id': requestId };
     for (const [key, value] of result.headers) outHeaders[key] = value;
     response.writeHead(result.status ?? 200, outHeaders);
+    // Only whole successful answers are kept, and only if the catalog did not change while computing them
+    // ("errors" can only appear unescaped in the JSON as a key).
+    if (cacheKey !== null && result.body.kind === 'complete' && (result.status ?? 200) === 200 && generation.value === generationAtStart && !result.body.string.includes('"errors":')) {
+      responses?.set(cacheKey, { status: 200, headers: [...result.headers], body: result.body.string });
+    }
     if (result.body.kind === 'complete') response.end(result.body.string);
     else {
       for await (const chunk of result.body.asyncIterator) response.write(chunk);
@@ -239,7 +282,10 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     schema,
     apollo,
     catalog,
+    responses,
+    generation,
     stop: async () => {
+      generation.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await apollo.stop();
       await drafts.close();

@@ -10,7 +10,8 @@ import { prepareDatabase } from '../store/prepare-database.ts';
 import { databaseUrl } from './config.ts';
 
 const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
-const production = process.env['NODE_ENV'] === 'production';
+// The deployment mode: set by npm start (src/cli/start.ts) from the operator's NODE_ENV before it defaults NODE_ENV for graphql-js.
+const production = (process.env['GUIDELINE_API_MODE'] ?? process.env['NODE_ENV']) === 'production';
 const flag = (name: string, fallback: boolean): boolean => (process.env[name] === undefined ? fallback : /^(1|true|yes|on)$/i.test(process.env[name] ?? ''));
 
 const url = databaseUrl();
@@ -27,7 +28,7 @@ const playground = flag('PLAYGROUND', !production);
 const anonymousRead = flag('ALLOW_ANONYMOUS_READ', !production && !process.env['DATABASE_URL']);
 const draftDeadlineMs = Number(process.env['DRAFT_DEADLINE_MS'] ?? DEFAULT_DRAFT_DEADLINE_MS);
 if (!Number.isInteger(draftDeadlineMs) || draftDeadlineMs <= 0) throw new Error('DRAFT_DEADLINE_MS must be a positive whole number of milliseconds');
-const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), anonymousRead, draftDeadlineMs });
+const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), anonymousRead, draftDeadlineMs, responseCache: flag('RESPONSE_CACHE', true) });
 const port = Number(process.env['PORT'] ?? 4000);
 const host = process.env['HOST'] ?? 'localhost';
 server.http.listen(port, host, () => {

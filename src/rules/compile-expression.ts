@@ -202,6 +202,8 @@ export function compileExpression(expression: Expression, context: CompileContex
   if ('atLeast' in expression) {
     const children = expression.atLeast !== undefined ? expression.of.map((child) => compileExpression(child, context)) : [];
     const n = expression.atLeast;
+    // "At least 3 of 2" can never hold: a rule written so decides nothing from the request.
+    if (n > children.length) context.error(`at least ${n} of ${children.length} can never hold`);
     const evaluators = children.map((child) => child.evaluate);
     const { facts, text } = combine(children, ',');
     return { facts, text: `at least ${n} of ${text}`, evaluate: (input) => atLeast(n, evaluators.map((evaluate) => evaluate(input))) };

@@ -9,7 +9,7 @@ import { compileTerm, describeQuantity } from './compile-term.ts';
 import { toNumber } from './exact.ts';
 import type { Expression, LimitReference, RoundingMode } from './expression.ts';
 import type { AuthorizationRule, Citation, DerivedFact, FactDefinition, InterpretationSource, RuleSetSource } from './rule-set.ts';
-import { containsConstant, containsTodo, describeLimitParts, firstWordDifference, limitReferences, sameLimit } from './limit-checks.ts';
+import { containsConstant, containsTodo, describeLimitParts, limitShapeProblems, firstWordDifference, limitReferences, sameLimit } from './limit-checks.ts';
 import type { UnitQuantity } from './units.ts';
 import { conversion, limitAmount, quantityOf, ucumOfWord, unitProblem } from './units.ts';
 
@@ -38,6 +38,7 @@ export const RuleSetCode = {
   LimitConditionUnbound: 'RULES_LIMIT_CONDITION_UNBOUND',
   UnexplainedCondition: 'RULES_UNEXPLAINED_CONDITION',
   BadDerivedFact: 'RULES_BAD_DERIVED_FACT',
+  LimitShape: 'RULES_LIMIT_SHAPE',
 } as const;
 
 /** Where in the rule set a problem is: keys and indexes from the root, e.g. ["exclusions", 1, "limit"]. */
@@ -214,18 +215,19 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     }
     return { key: criterion.key, text: criterion.text, span: criterion.span };
   };
-  const contextFor = (where: string, path: RuleSetPath, limit?: LimitQuantities) => ({
+  const contextFor = (where: string, path: RuleSetPath, limit?: LimitQuantities, evidence = false) => ({
     factOf: (key: string) => sources.get(key),
     numberOf: (key: string) => {
       const found = sources.get(key);
       return found && (found.definition.type === 'number' || found.definition.type === 'integer') ? (found as never) : undefined;
     },
-    fieldOf: (key: string) => fieldByKey.get(key),
+    // Evidence fields are read only by the off-label checklist, item by item; anywhere else they would always be unknown.
+    fieldOf: (key: string) => (evidence ? fieldByKey.get(key) : undefined),
     limit,
     error: (message: string, detail: ProblemDetail = {}) => problem(message.startsWith('TODO: ') ? RuleSetCode.Todo : RuleSetCode.Expression, `${where}: ${message}`, path, detail),
     unitError: (message: string, detail: ProblemDetail) => problem(limit ? RuleSetCode.LimitUnitMismatch : RuleSetCode.UnitMismatch, `${where}: ${message}`, path, detail),
   });
-  const compile = (expression: Expression, where: string, path: RuleSetPath, limit?: LimitQuantities): CompiledExpression => compileExpression(expression, contextFor(where, path, limit));
+  const compile = (expression: Expression, where: string, path: RuleSetPath, limit?: LimitQuantities, evidence = false): CompiledExpression => compileExpression(expression, contextFor(where, path, limit, evidence));
   const explained = new Set(source.interpretations.flatMap((interpretation) => interpretation.criterionKeys));
 
   const indications: CompiledIndication[] = source.indications.map((rule, ruleIndex) => {
@@ -278,7 +280,7 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
 
   // Every number of the limit must be what the rule compares with, in the direction the text means:
   // a maximum dose or cap is exceeded by a value above it, an interval by doses closer together.
-  const checkLimitUse = (when: Expression, parsed: QuantitativeLimit, quantities: LimitQuantities, where: string, path: RuleSetPath): void => {
+  const checkLimitUse = (when: Expression, parsed: QuantitativeLimit, quantities: LimitQuantities, where: string, path: RuleSetPath, criterionKey: string): void => {
     const references = limitReferences(when);
     const used = new Set(references.map((reference) => reference.reference));
     const required: [LimitReference, UnitQuantity | null, string][] = [['$limit', quantities.$limit, 'the amount'], ['$cap', quantities.$cap, 'a cap of'], ['$interval', quantities.$interval, 'an interval of']];
@@ -290,6 +292,10 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
           hint: reference === '$interval' ? 'e.g. { daysSince: lastDoseDate, lt: $interval }' : reference === '$cap' ? 'e.g. { compare: { fact: requestedDose }, gt: { min: [{ times: [$limit, { fact: bodyWeight }] }, $cap] } }' : 'compare with "$limit", never with a number',
         });
       }
+    }
+    for (const shape of limitShapeProblems(when)) {
+      if (shape.kind === 'condition' && explained.has(criterionKey)) continue;
+      problem(shape.kind === 'shape' ? RuleSetCode.LimitShape : RuleSetCode.UnexplainedCondition, `${where}: ${shape.message}`, path, { hint: shape.hint });
     }
     for (const reference of references) {
       const interval = reference.reference === '$interval';
@@ -347,7 +353,7 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
         problem(RuleSetCode.LimitUnsupported, `${where}: the limit "${parsed.sourceText}" has a unit with no UCUM code (${[parsed.unit, ...parsed.per].join('/')})`, limitPath);
         return null;
       }
-      checkLimitUse(part.when, parsed, quantities, `${where}${partIndex > 0 ? ` (alternative ${partIndex})` : ''}`, [...part.path, 'when']);
+      checkLimitUse(part.when, parsed, quantities, `${where}${partIndex > 0 ? ` (alternative ${partIndex})` : ''}`, [...part.path, 'when'], rule.cites.key);
       // A limit stated for a circumstance ("when used in combination with nivolumab", "as
       // consolidation") must say, from the member's facts, when it applies; a limit the text states
       // without one may be narrowed only with an interpretation saying why.
@@ -388,7 +394,10 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     });
     // Whichever part applies, the exclusion is met when every part is exceeded: 25 months exceed both
     // 24 and 12, so an unknown circumstance must not leave it undecided (Kleene logic alone would).
-    const condition = anyOf(complete.length > 1 ? [...applicable, allOf(complete.map((part) => part.exceeded))] : applicable);
+    // When every part states its own circumstance, one of them must apply too (neither may).
+    const everyPartConditional = complete.every((part) => part.applies !== null);
+    const everyExceeded = allOf([...complete.map((part) => part.exceeded), ...(everyPartConditional ? [anyOf(complete.map((part) => part.applies as CompiledExpression))] : [])]);
+    const condition = anyOf(complete.length > 1 ? [...applicable, everyExceeded] : applicable);
     return { citation, limit: complete[0]?.limit ?? null, parts: compiledParts, condition: complete.length === 1 && !compiledParts[0]?.applies ? (complete[0] as { exceeded: CompiledExpression }).exceeded : condition };
   });
 
@@ -423,7 +432,7 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
         citation: cite(source.offLabel.cites, 'off-label exclusion', 'offLabel', ['offLabel', 'cites']),
         checklist: source.offLabel.checklist.map((rule, index) => ({
           citation: cite(rule.cites, `checklist ${rule.cites.key}`, 'offLabel checklist', ['offLabel', 'checklist', index, 'cites']),
-          condition: compile(rule.when, `checklist ${rule.cites.key}`, ['offLabel', 'checklist', index, 'when']),
+          condition: compile(rule.when, `checklist ${rule.cites.key}`, ['offLabel', 'checklist', index, 'when'], undefined, true),
         })),
       }
     : null;
@@ -479,6 +488,13 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     };
     const used = termOf(rule.used, 'used');
     const otherwiseUsed = termOf(rule.otherwiseUsed, 'otherwiseUsed');
+    // What is counted must be what the exclusion counts: "used: [requestedCycles]" alone would forget prior cycles.
+    const counted = (source.exclusions.find((candidate) => candidate.cites.key === rule.limitOf)?.when);
+    const summed = counted && 'sum' in counted ? [...counted.sum].sort() : null;
+    if (rule.kind === 'REMAINING_DURATION' && summed && rule.used && JSON.stringify([...rule.used].sort()) !== JSON.stringify(summed)) {
+      problem(RuleSetCode.BadAuthorization, `${where}: used (${rule.used.join(' + ')}) is not what the exclusion counts (${summed.join(' + ')})`, [...at, 'used'], { expected: summed.join(' + '), found: rule.used.join(' + ') });
+    }
+    if (rule.when && !rule.otherwiseUsed) problem(RuleSetCode.BadAuthorization, `${where}: with when, otherwiseUsed must say what counts when it does not hold (nothing counted would authorize the whole limit)`, [...at, 'when']);
     if (rule.kind === 'REMAINING_DURATION' && !used) problem(RuleSetCode.BadAuthorization, `${where}: a remaining duration needs used: the facts counted against the limit`, at);
     const usedWhen = rule.when ? compile(rule.when, `${where}: when the used facts count`, [...at, 'when']) : null;
     const billingUnit = code?.billingUnit ? quantityOf(code.billingUnit) : null;
@@ -617,6 +633,10 @@ function deriveFact(definition: DerivedFact, sources: ReadonlyMap<string, FactSo
       fail(`${what} "${key}" is in ${found.definition.unit ?? 'no unit'}, which is not a ${what}`, field);
       return null;
     }
+    if (found.definition.minimum === undefined || found.definition.minimum <= 0) {
+      fail(`${what} "${key}" must declare a minimum above 0 (a body surface area from a zero or negative ${what} means nothing)`, field);
+      return null;
+    }
     return { get: found.get, factor: toNumber(converted.factor) };
   };
   const height = input(definition.height, 'height', 'cm', 'height');
@@ -626,7 +646,8 @@ function deriveFact(definition: DerivedFact, sources: ReadonlyMap<string, FactSo
     const cm = height.get(values);
     const kg = weight.get(values);
     if (typeof cm !== 'number' || typeof kg !== 'number') return undefined;
-    return Math.round(formula.compute(cm * height.factor, kg * weight.factor) * 100) / 100;
+    const area = Math.round(formula.compute(cm * height.factor, kg * weight.factor) * 100) / 100;
+    return Number.isFinite(area) && area > 0 ? area : undefined;
   };
   const text = `${definition.key} = ${formula.name} ${formula.text} of ${definition.height} and ${definition.weight}, rounded to 0.01 m2`;
   return {

@@ -110,6 +110,12 @@ export function compileTerm(term: Term, context: TermContext): CompiledTerm {
   }
   if ('divide' in term) {
     const [numerator, denominator] = term.divide.map((child) => compileTerm(child, context)) as [CompiledTerm, CompiledTerm];
+    // A divisor read from the request must be known to be positive (its declared minimum), so a
+    // quotient is never unknown for a reason no question can fix.
+    for (const key of denominator.facts) {
+      const minimum = context.numberOf(key)?.definition.minimum;
+      if (minimum === undefined || minimum <= 0) context.error(`divide: the divisor reads "${key}", which must declare a minimum above 0`);
+    }
     return {
       unit: divideUnits(numerator.unit, denominator.unit),
       facts: unique([numerator, denominator]),

@@ -109,7 +109,7 @@ function planOf(ruleSet: CompiledRuleSet): Plan {
   }));
   const requested = ruleSet.continuation ? add('continuation-request', { citation: CONTINUATION_CITATION, condition: ruleSet.continuation.requested }) : -1;
   const conditions = (ruleSet.continuation?.conditions ?? []).map((rule) => add('continuation', rule));
-  const authorizations = ruleSet.authorize.map((authorization) => add('authorization', { citation: authorization.citation, condition: readiness(authorization, ruleSet.slotOf) }));
+  const authorizations = ruleSet.authorize.map((authorization) => add('authorization', { citation: authorization.citation, condition: readiness(authorization) }));
   const plan = { rules, safety, sections, requested, conditions, authorizations };
   plans.set(ruleSet, plan);
   return plan;
@@ -224,13 +224,11 @@ function applicablePart(authorization: CompiledAuthorization, input: EvaluationI
 }
 const UNKNOWN_PART = 'unknown';
 
-/** TRUE when every fact the applicable part of an authorization needs is given. */
-function readiness(authorization: CompiledAuthorization, slotOf: ReadonlyMap<string, number>): CompiledExpression {
-  const slots = (facts: readonly string[]): number[] => facts.map((key) => slotOf.get(key) ?? -1);
-  const amountSlots = authorization.parts.map((part) => slots(part.amount.facts));
-  const usedSlots = slots(authorization.used?.facts ?? []);
-  const otherwiseSlots = slots(authorization.otherwiseUsed?.facts ?? []);
-  const given = (indexes: readonly number[], input: EvaluationInput): boolean => indexes.every((slot) => input.values[slot] !== undefined);
+/**
+ * TRUE when the authorization of the applicable part can be computed: every fact it needs is
+ * given and the amount evaluates (an approval never goes out with a limit silently left off).
+ */
+function readiness(authorization: CompiledAuthorization): CompiledExpression {
   return {
     facts: authorization.facts,
     text: `authorized ${authorization.kind === 'MAX_DOSE_PER_PERIOD' ? 'dose' : 'remaining duration'} = ${authorization.text}${authorization.parts.some((part) => part.applies) ? `, for the part of the limit that applies (${authorization.parts.map((part) => part.applies?.text ?? 'always').join(' | ')})` : ''}`,
@@ -238,11 +236,13 @@ function readiness(authorization: CompiledAuthorization, slotOf: ReadonlyMap<str
       const part = applicablePart(authorization, input);
       if (part === UNKNOWN_PART) return UNKNOWN;
       if (part < 0) return TRUE;
-      if (!given(amountSlots[part] ?? [], input)) return UNKNOWN;
+      const { amount } = authorization.parts[part] as CompiledAuthorization['parts'][number];
+      if (amount.evaluate(input) === undefined) return UNKNOWN;
       if (authorization.kind === 'REMAINING_DURATION') {
         const counts = authorization.usedWhen ? authorization.usedWhen.evaluate(input) : TRUE;
         if (counts === UNKNOWN) return UNKNOWN;
-        if (!given(counts === TRUE ? usedSlots : otherwiseSlots, input)) return UNKNOWN;
+        const used = counts === TRUE ? authorization.used : authorization.otherwiseUsed;
+        if (used && used.evaluate(input) === undefined) return UNKNOWN;
       }
       return TRUE;
     },

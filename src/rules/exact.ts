@@ -43,14 +43,6 @@ export function exact(value: number): Exact {
   return make(n, d);
 }
 
-/**
- * The decimal a conversion factor stands for: UCUM's factors are decimal definitions (1 mg = 1000 ug,
- * 1 wk = 7 d), computed by the library in floating point; 15 significant digits recover them.
- */
-export function exactFactor(value: number): Exact {
-  return exact(Number(value.toPrecision(15)));
-}
-
 export const add = (a: Exact, b: Exact): Exact => make(a.n * b.d + b.n * a.d, a.d * b.d);
 export const subtract = (a: Exact, b: Exact): Exact => make(a.n * b.d - b.n * a.d, a.d * b.d);
 export const multiply = (a: Exact, b: Exact): Exact => make(a.n * b.n, a.d * b.d);
@@ -77,8 +69,15 @@ export function roundTo(value: Exact, step: Exact, rounding: Rounding): Exact {
   return multiply({ n: whole, d: 1n }, step);
 }
 
+/** The nearest double, through a 20-digit decimal (dividing two rounded doubles would round twice or overflow). */
 export function toNumber(value: Exact): number {
-  return Number(value.n) / Number(value.d);
+  if (value.n === 0n) return 0;
+  const negative = value.n < 0n;
+  const n = negative ? -value.n : value.n;
+  // Scale so the quotient has about 20 significant digits, then let parseFloat round once.
+  const shift = 20 - (n.toString().length - value.d.toString().length);
+  const scaled = shift >= 0 ? (n * 10n ** BigInt(shift)) / value.d : n / (value.d * 10n ** BigInt(-shift));
+  return (negative ? -1 : 1) * Number.parseFloat(`${scaled.toString()}e${-shift}`);
 }
 
 /** A readable decimal: exact when the value terminates, otherwise to 6 significant digits marked "≈". */

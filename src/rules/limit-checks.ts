@@ -115,3 +115,109 @@ export function containsConstant(expression: Expression): boolean {
   if ('atLeast' in expression) return expression.of.some(containsConstant);
   return false;
 }
+
+function termFacts(term: Term): string[] {
+  if (typeof term === 'string' || 'quantity' in term) return [];
+  if ('fact' in term) return [term.fact];
+  if ('round' in term) return termFacts(term.round);
+  const operands = 'times' in term ? term.times : 'divide' in term ? term.divide : 'plus' in term ? term.plus : 'minus' in term ? term.minus : 'min' in term ? term.min : term.max;
+  return operands.flatMap(termFacts);
+}
+
+function hasReference(term: Term): boolean {
+  return termReferences(term).length > 0;
+}
+
+/** What a term is built from: its operators and whether it holds a literal quantity. */
+function termParts(term: Term, parts: Set<string> = new Set()): Set<string> {
+  if (typeof term === 'string') parts.add(term);
+  else if ('fact' in term) parts.add('fact');
+  else if ('quantity' in term) parts.add('quantity');
+  else if ('round' in term) {
+    parts.add('round');
+    termParts(term.round, parts);
+  } else {
+    const [name, operands] = 'times' in term ? ['times', term.times] : 'divide' in term ? ['divide', term.divide] : 'plus' in term ? ['plus', term.plus] : 'minus' in term ? ['minus', term.minus] : 'min' in term ? ['min', term.min] : ['max', term.max];
+    parts.add(name);
+    for (const operand of operands) termParts(operand, parts);
+  }
+  return parts;
+}
+
+function expressionHasReference(expression: Expression): boolean {
+  return limitReferences(expression).length > 0;
+}
+
+export interface ShapeProblem {
+  readonly kind: 'shape' | 'condition';
+  readonly message: string;
+  readonly hint: string;
+}
+
+/**
+ * The shapes a rule may give a stated limit, so that what it compares is the text's limit and
+ * nothing else: the requested value (facts only) against the limit, multiplied by the member's
+ * weight or body surface area, divided into an interval, capped with min — never plus, minus, max,
+ * rounding or a literal number around it (each would move the boundary: "$limit × 10", "max(…, 5000 mg)").
+ * Comparisons are combined with any (the text is exceeded when any part is); a comparison that is
+ * not with the limit is a condition of its own ("kind: condition"), which needs an interpretation.
+ */
+export function limitShapeProblems(expression: Expression): ShapeProblem[] {
+  const problems: ShapeProblem[] = [];
+  // The facts compared with the limit: a literal comparison on one of them ("requestedDose > 4999")
+  // would move the boundary whatever an interpretation says.
+  const requested = new Set<string>();
+  const collect = (node: Expression): void => {
+    if ('any' in node) return node.any.forEach(collect);
+    if ('all' in node) return node.all.forEach(collect);
+    if ('not' in node) return collect(node.not);
+    if ('atLeast' in node) return node.of.forEach(collect);
+    if (!expressionHasReference(node)) return;
+    if ('compare' in node) termFacts(node.compare).forEach((key) => requested.add(key));
+    else if ('fact' in node) requested.add(node.fact);
+    else if ('sum' in node) node.sum.forEach((key) => requested.add(key));
+    else if ('daysSince' in node) requested.add(node.daysSince);
+  };
+  collect(expression);
+  const walk = (node: Expression): void => {
+    if ('any' in node) return node.any.forEach(walk);
+    if ('all' in node) {
+      const referencing = node.all.filter(expressionHasReference);
+      if (referencing.length > 1) {
+        problems.push({ kind: 'shape', message: 'all of two comparisons with the limit is met only when both are exceeded, and the text is exceeded when either is', hint: 'combine comparisons with the limit under any' });
+      }
+      return node.all.forEach(walk);
+    }
+    if ('not' in node) return walk(node.not);
+    if ('atLeast' in node) {
+      if (node.of.some(expressionHasReference)) problems.push({ kind: 'shape', message: 'atLeast over comparisons with the limit needs several to be exceeded, and the text is exceeded when one is', hint: 'combine comparisons with the limit under any' });
+      return node.of.forEach(walk);
+    }
+    if (!expressionHasReference(node)) {
+      const reads = 'compare' in node ? termFacts(node.compare) : 'fact' in node ? [node.fact] : 'sum' in node ? [...node.sum] : 'daysSince' in node ? [node.daysSince] : [];
+      if (reads.some((key) => requested.has(key))) {
+        problems.push({ kind: 'shape', message: `a comparison of ${reads.filter((key) => requested.has(key)).join(', ')} with something other than the limit moves the boundary the text states`, hint: 'compare the requested value with $limit (or $cap, $interval) only' });
+        return;
+      }
+      if (!('todo' in node)) problems.push({ kind: 'condition', message: 'a comparison that is not with the limit narrows or widens when the exclusion is met', hint: 'say when the limit applies with appliesWhen, or add an interpretation citing the criterion that says why' });
+      return;
+    }
+    if (!('compare' in node)) return;
+    const right = (['gt', 'ge', 'lt', 'le', 'eq'] as const).map((operator) => node[operator]).find((term) => term !== undefined);
+    if (hasReference(node.compare) || termParts(node.compare).has('quantity')) {
+      problems.push({ kind: 'shape', message: 'the requested side of a comparison with the limit must be read from the request alone (no limit, no literal number)', hint: '{ compare: { fact: requestedDose }, gt: … }' });
+    }
+    if (right !== undefined) {
+      const parts = termParts(right);
+      const foreign = ['plus', 'minus', 'max', 'round', 'quantity'].filter((part) => parts.has(part));
+      if (foreign.length > 0) {
+        problems.push({ kind: 'shape', message: `the limit side uses ${foreign.join(', ')}, which moves the boundary the text states`, hint: 'only $limit, $cap and $interval, times the member\'s facts (weight, body surface area, interval), divided into an interval, capped with min' });
+      }
+      for (const { reference, polarity } of termReferences(right)) {
+        if (reference !== '$interval' && polarity === -1) problems.push({ kind: 'shape', message: `${reference} is a divisor here, which turns the maximum into a minimum`, hint: `multiply by ${reference}, never divide by it` });
+      }
+    }
+  };
+  walk(expression);
+  return problems;
+}

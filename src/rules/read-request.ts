@@ -21,6 +21,12 @@ export const MAX_FACTS = 200;
 export const MAX_EVIDENCE_ITEMS = 50;
 const MAX_STRING = 200;
 
+/** Significant digits of a number's shortest decimal form: 0.0285 → 3, 1e-7 → 1, 123.450 → 5. */
+function significantDigits(value: number): number {
+  const [mantissa = ''] = String(Math.abs(value)).split('e');
+  return mantissa.replace('.', '').replace(/^0+/, '').length;
+}
+
 function readValue(definition: FactDefinition, value: unknown, field: string, problems: InputProblem[], dateOfService: number | null): Scalar | undefined {
   const fail = (message: string): undefined => {
     problems.push({ field, message });
@@ -33,6 +39,10 @@ function readValue(definition: FactDefinition, value: unknown, field: string, pr
     case 'number':
     case 'integer': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail('must be a finite number');
+      // Values are compared exactly as written: a number no form or clinician writes (5e-324, or
+      // 0.30000000000000004 from a client's arithmetic) is refused rather than read at some precision.
+      if (value !== 0 && (Math.abs(value) < 1e-9 || Math.abs(value) >= 1e15)) return fail('must be 0 or between 1e-9 and 1e15 in magnitude');
+      if (significantDigits(value) > 15) return fail(`has more than 15 significant digits (${value}); send the value as written`);
       if (definition.type === 'integer' && !Number.isInteger(value)) return fail('must be a whole number');
       if (definition.minimum !== undefined && value < definition.minimum) return fail(`must be at least ${definition.minimum}${definition.unit ? ` ${definition.unit}` : ''}`);
       if (definition.maximum !== undefined && value > definition.maximum) return fail(`must be at most ${definition.maximum}${definition.unit ? ` ${definition.unit}` : ''}`);

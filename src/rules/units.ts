@@ -1,7 +1,7 @@
 import ucum from '@lhncbc/ucum-lhc';
 import type { Quantity, QuantitativeLimit } from '../domain/document.ts';
 import type { Exact } from './exact.ts';
-import { divide, exact, exactFactor, ONE } from './exact.ts';
+import { compare, divide, exact, ONE, toNumber } from './exact.ts';
 
 /**
  * Units of measure as data: every fact, limit and authorized quantity carries a UCUM code (the
@@ -109,6 +109,20 @@ function signature(unit: string): string {
 
 const calendarIn = (signatureText: string): boolean => signatureText.split(' ').some((part) => CALENDAR_ATOMS.has(part.slice(0, part.lastIndexOf(':'))));
 
+/**
+ * UCUM's factors are decimal definitions (1 lb = 0.45359237 kg, 1 wk = 7 d), computed by the library
+ * in floating point: the exact factor is the 12-digit decimal of one direction or the inverse of
+ * the other (d → wk is 1/7, no decimal), whichever agrees with both directions; the smallest
+ * denominator wins. None agreeing means no exact conversion, and the comparison is refused.
+ */
+function exactConversion(forward: number, backward: number): Exact | null {
+  const close = (candidate: Exact, target: number): boolean => Math.abs(toNumber(candidate) - target) <= Math.abs(target) * 1e-13;
+  const candidates = [exact(Number(forward.toPrecision(12))), divide(ONE, exact(Number(backward.toPrecision(12))))]
+    .filter((candidate) => close(candidate, forward) && close(divide(ONE, candidate), backward))
+    .sort((a, b) => compare({ n: a.d, d: 1n }, { n: b.d, d: 1n }));
+  return candidates[0] ?? null;
+}
+
 const factors = new Map<string, { factor: Exact } | { problem: string }>();
 
 /**
@@ -125,12 +139,12 @@ export function conversion(from: string, to: string): { factor: Exact } | { prob
     result = { problem: `${from} cannot be compared with ${to}: ${calendarIn(signature(from)) || calendarIn(signature(to)) ? 'a month or a year is not a fixed number of days' : 'their counts ({cycle}, {dose}, …) differ'}` };
   } else {
     const converted = utils.convertUnitTo(from, 1, to);
-    if (converted.status !== 'succeeded' || converted.toVal === null || !(converted.toVal > 0)) result = { problem: `${from} cannot be compared with ${to}: they measure different things` };
-    else if (converted.toVal >= 1) result = { factor: exactFactor(converted.toVal) };
-    else {
-      // d → wk is 1/7, which no decimal is: take the factor the other way (wk → d = 7) and invert it exactly.
-      const back = utils.convertUnitTo(to, 1, from);
-      result = { factor: back.status === 'succeeded' && back.toVal !== null && back.toVal >= 1 ? divide(ONE, exactFactor(back.toVal)) : exactFactor(converted.toVal) };
+    const back = utils.convertUnitTo(to, 1, from);
+    if (converted.status !== 'succeeded' || converted.toVal === null || !(converted.toVal > 0) || back.status !== 'succeeded' || back.toVal === null) {
+      result = { problem: `${from} cannot be compared with ${to}: they measure different things` };
+    } else {
+      const factor = exactConversion(converted.toVal, back.toVal);
+      result = factor ? { factor } : { problem: `${from} cannot be compared with ${to} exactly (the factor ${converted.toVal} is no short decimal either way)` };
     }
   }
   factors.set(key, result);

@@ -182,7 +182,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
     row = { ...base, versionId: version.id, ruleSetSha256: version.ruleSet.sha256, outcome: decision.outcome, factsUsed, evidence: input.evidence ?? [], result };
   }
   try {
-    return toDetermination(await insertDetermination(client, database.provider, row, new Date()));
+    return toDetermination(await insertDetermination(database, row, new Date()));
   } catch (error) {
     // Two requests raced with one idempotency key: the first one stored wins.
     if (key !== null && isUniqueViolation(error)) {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Diagnostic, GuidelineDocument } from '../domain/document.ts';
+import { catalogChanged } from './catalog-generation.ts';
 import { bindRuleSetText, readYaml, ruleSetDiagnostics, schemaProblemPath } from './rule-set-diagnostics.ts';
 import type { CompiledRuleSet } from '../rules/compile-rule-set.ts';
 import { runRuleSetCases, validateRuleSetCases } from '../rules/rule-set-cases.ts';
@@ -124,6 +125,7 @@ export async function ingestDocument(client: Client, input: IngestInput): Promis
     };
   }
   const decidable = outcome.status === 'unchanged' ? null : ruleSet !== null;
+  if (outcome.status !== 'unchanged') catalogChanged();
   return { ...base, status: outcome.status, guidelineNumber, versionId: outcome.versionId, decidable, diagnostics };
 }
 

@@ -22,29 +22,35 @@ export interface VersionEntry extends StoredVersion {
  */
 export class VersionCatalog {
   readonly #entries = new Map<string, VersionEntry>();
+  #epoch = 0;
 
   constructor(
     private readonly client: Client,
     private readonly capacity = 1000,
+    /** True when something clears the cache on every change of the catalog (the server's generation watcher). */
+    private readonly cachesIncomplete = false,
   ) {}
 
   async getMany(ids: readonly string[]): Promise<(VersionEntry | null)[]> {
+    // A load that started before a clear() may have read the old catalog: it is used, not kept.
+    const epoch = this.#epoch;
     const missing = [...new Set(ids.filter((id) => !this.#entries.has(id)))];
     const fresh = new Map<string, VersionEntry>();
     if (missing.length > 0) {
       const loaded = await readVersions(this.client, missing);
       for (const version of loaded.values()) {
         const entry = assemble(version);
-        // A version without a rule set can still get one (attached once, later): only complete
-        // entries are cached, so an attachment is seen at once.
-        if (entry.ruleSet) this.#remember(entry);
+        // A version without a rule set can still get one (attached once, later); the server clears
+        // this cache when the catalog's generation moves, so such versions are cached too. Without
+        // a generation watcher (CLIs, tests), only complete entries are kept.
+        if ((entry.ruleSet || this.cachesIncomplete) && epoch === this.#epoch) this.#remember(entry);
         else fresh.set(entry.id, entry);
       }
     }
     return ids.map((id) => {
       const entry = this.#entries.get(id) ?? fresh.get(id);
       if (!entry) return null;
-      if (!entry.ruleSet) return entry;
+      if (!this.#entries.has(id)) return entry;
       this.#entries.delete(id);
       this.#entries.set(id, entry);
       return entry;
@@ -61,6 +67,7 @@ export class VersionCatalog {
 
   /** Forgets every cached version (tests measure cold loads with it). */
   clear(): void {
+    this.#epoch += 1;
     this.#entries.clear();
   }
 

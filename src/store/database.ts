@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
 import type { PrismaClient } from './generated/sqlite/client.ts';
 
 export type Provider = 'sqlite' | 'postgresql';
@@ -10,9 +12,18 @@ export type Provider = 'sqlite' | 'postgresql';
  */
 export type Client = PrismaClient;
 
+/**
+ * The driver under Prisma's adapter, for the few hot writes where Prisma's per-statement cost
+ * dominates (the audit-chain append). SQLite: a second connection of its own, so a transaction on
+ * it never hosts another request's queries; PostgreSQL: the very pool the adapter uses.
+ */
+export type Driver = { readonly provider: 'sqlite'; readonly connection: BetterSqlite3.Database } | { readonly provider: 'postgresql'; readonly pool: pg.Pool } | null;
+
 export interface Database {
   readonly provider: Provider;
   readonly client: Client;
+  /** Null for an in-memory SQLite database (a second connection would see another database). */
+  readonly driver: Driver;
   /** Connection target, without credentials; safe to log. */
   readonly description: string;
   close(): Promise<void>;
@@ -20,7 +31,10 @@ export interface Database {
 
 /** Prisma's code for a unique-constraint violation (e.g. two writers racing on one key). */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: string }).code;
+  // Prisma's P2002; and from the driver itself: better-sqlite3's constraint code, PostgreSQL's SQLSTATE 23505.
+  return code === 'P2002' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
 
 /** Whether the database answers (readiness). */
@@ -78,13 +92,36 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     await client.$executeRawUnsafe('PRAGMA foreign_keys = ON');
     // With WAL, NORMAL keeps the database consistent on power loss and skips an fsync per commit.
     await client.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
-    return { provider, client, description: describeUrl(url), close: () => client.$disconnect() };
+    let connection: BetterSqlite3.Database | null = null;
+    if (path !== ':memory:') {
+      const { default: Sqlite } = await import('better-sqlite3');
+      connection = new Sqlite(path, { timeout: 5000 });
+      connection.pragma('journal_mode = WAL');
+      connection.pragma('foreign_keys = ON');
+      connection.pragma('synchronous = NORMAL');
+    }
+    return {
+      provider, client, driver: connection ? { provider, connection } : null, description: describeUrl(url),
+      close: async () => {
+        connection?.close();
+        await client.$disconnect();
+      },
+    };
   }
   const [{ PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
     import('@prisma/adapter-pg'),
     import('./generated/postgresql/client.ts'),
   ]);
-  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }), ...log }) as unknown as Client;
+  const { default: pgModule } = await import('pg');
+  const pool = new pgModule.Pool({ connectionString: url, max: 10 });
+  const client = new PostgresClient({ adapter: new PrismaPg(pool), ...log }) as unknown as Client;
   listen(client);
-  return { provider, client, description: describeUrl(url), close: () => client.$disconnect() };
+  return {
+    provider, client, driver: { provider, pool }, description: describeUrl(url),
+    close: async () => {
+      await client.$disconnect();
+      // The pool was handed to the adapter, not created by it: it is ended here, once.
+      if (!pool.ended) await pool.end();
+    },
+  };
 }

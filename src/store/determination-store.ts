@@ -1,5 +1,5 @@
 import { chainHash, GENESIS_HASH } from '../domain/audit-chain.ts';
-import type { Client, Provider } from './database.ts';
+import type { Client, Database, Provider } from './database.ts';
 import { isUniqueViolation } from './database.ts';
 
 export interface DeterminationRow {
@@ -35,28 +35,107 @@ export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash
 /** Arbitrary but fixed: the advisory lock that serializes appends to the chain on PostgreSQL. */
 const CHAIN_LOCK_ID = 72707370;
 
+const COLUMNS = ['id', 'idempotencyKey', 'requestSha256', 'guidelineNumber', 'versionId', 'ruleSetSha256', 'dateOfService', 'lineOfBusiness', 'outcome', 'whatIf', 'factsUsed', 'evidence', 'result', 'createdAt', 'sequence', 'previousHash', 'hash'] as const;
+const INSERT_COLUMNS = COLUMNS.map((column) => `"${column}"`).join(', ');
+const HEAD = 'SELECT "sequence", "hash" FROM "Determination" WHERE "sequence" IS NOT NULL ORDER BY "sequence" DESC LIMIT 1';
+
+type NewDetermination = Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>;
+
+/** The next link of the chain after `last`: sequence, previous hash and this record's hash. */
+function link(row: NewDetermination, createdAt: Date, last: { sequence: number; hash: string } | undefined): DeterminationRow {
+  const sequence = (last?.sequence ?? 0) + 1;
+  const previousHash = last?.hash ?? GENESIS_HASH;
+  const content = { ...row, createdAt, sequence };
+  return { ...content, previousHash, hash: chainHash(hashedContent(content), previousHash) };
+}
+
+/** Column values as Prisma stores them on SQLite: JSON as text, booleans as 0/1, instants as "…+00:00" text. */
+function sqliteValues(record: DeterminationRow): unknown[] {
+  return COLUMNS.map((column) => {
+    const value = record[column];
+    if (column === 'factsUsed' || column === 'evidence' || column === 'result') return JSON.stringify(value);
+    if (column === 'whatIf') return value ? 1 : 0;
+    if (column === 'createdAt') return (value as Date).toISOString().replace('Z', '+00:00');
+    return value;
+  });
+}
+
+const statements = new WeakMap<object, { head: { get(): unknown }; insert: { run(...values: unknown[]): unknown }; append: (row: NewDetermination, createdAt: Date) => DeterminationRow }>();
+
 /**
  * Appends a determination to the hash chain. Append-only: there is no update or delete here, and
  * the database refuses both. Appends are serialized (PostgreSQL: an advisory transaction lock;
- * SQLite: one writer at a time), and the unique sequence number is the backstop.
+ * SQLite: BEGIN IMMEDIATE, one writer at a time), and the unique sequence number is the backstop.
+ *
+ * The hot path goes to the driver under Prisma's adapter: on SQLite one synchronous transaction on
+ * a connection of its own (so no other request's query ever runs inside it, and nothing
+ * uncommitted is seen), on PostgreSQL one pooled connection; prepared statements, and the inserted
+ * row is never read back.
  */
-export async function insertDetermination(client: Client, provider: Provider, row: Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>, createdAt: Date): Promise<DeterminationRow> {
+export async function insertDetermination(database: Database, row: NewDetermination, createdAt: Date): Promise<DeterminationRow> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await client.$transaction(async (tx) => {
-        if (provider === 'postgresql') await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`);
-        const last = await tx.determination.findFirst({ where: { sequence: { not: null } }, orderBy: { sequence: 'desc' }, select: { sequence: true, hash: true } });
-        const sequence = (last?.sequence ?? 0) + 1;
-        const previousHash = last?.hash ?? GENESIS_HASH;
-        const content = { ...row, createdAt, sequence };
-        const hash = chainHash(hashedContent(content), previousHash);
-        return (await tx.determination.create({ data: { ...content, previousHash, hash } as never })) as DeterminationRow;
-      });
+      return await appendOnce(database, row, createdAt);
     } catch (error) {
-      const sequenceTaken = isUniqueViolation(error) && !(row.idempotencyKey !== null && (await findDeterminationByIdempotencyKey(client, row.idempotencyKey)));
+      const sequenceTaken = isUniqueViolation(error) && !(row.idempotencyKey !== null && (await findDeterminationByIdempotencyKey(database.client, row.idempotencyKey)));
       if (!sequenceTaken || attempt >= 10) throw error;
     }
   }
+}
+
+async function appendOnce(database: Database, row: NewDetermination, createdAt: Date): Promise<DeterminationRow> {
+  const { driver } = database;
+  if (driver?.provider === 'sqlite') {
+    let prepared = statements.get(driver.connection);
+    if (!prepared) {
+      const head = driver.connection.prepare(HEAD);
+      const insert = driver.connection.prepare(`INSERT INTO "Determination" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+      const append = driver.connection.transaction((next: NewDetermination, at: Date) => {
+        const record = link(next, at, head.get() as { sequence: number; hash: string } | undefined);
+        insert.run(...sqliteValues(record));
+        return record;
+      });
+      prepared = { head, insert, append: (next, at) => append.immediate(next, at) };
+      statements.set(driver.connection, prepared);
+    }
+    return prepared.append(row, createdAt);
+  }
+  if (driver?.provider === 'postgresql') {
+    const connection = await driver.pool.connect();
+    try {
+      await connection.query('BEGIN');
+      try {
+        await connection.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`);
+        const { rows } = await connection.query<{ sequence: number; hash: string }>({ name: 'determination-head', text: HEAD });
+        const record = link(row, createdAt, rows[0]);
+        await connection.query({
+          name: 'determination-insert',
+          text: `INSERT INTO "Determination" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map((column, index) => (['factsUsed', 'evidence', 'result'].includes(column) ? `$${index + 1}::jsonb` : `$${index + 1}`)).join(', ')})`,
+          // TIMESTAMP(3) has no time zone: the instant goes as UTC text (pg would send a Date in the process's local zone).
+          values: COLUMNS.map((column) => (['factsUsed', 'evidence', 'result'].includes(column) ? JSON.stringify(record[column]) : column === 'createdAt' ? record.createdAt.toISOString().replace('Z', '') : record[column])),
+        });
+        await connection.query('COMMIT');
+        return record;
+      } catch (error) {
+        await connection.query('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      connection.release();
+    }
+  }
+  // In-memory SQLite has no second connection: Prisma's transaction, as before.
+  return appendWithPrisma(database.client, database.provider, row, createdAt);
+}
+
+async function appendWithPrisma(client: Client, provider: Provider, row: NewDetermination, createdAt: Date): Promise<DeterminationRow> {
+  return client.$transaction(async (tx) => {
+    if (provider === 'postgresql') await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`);
+    const last = await tx.determination.findFirst({ where: { sequence: { not: null } }, orderBy: { sequence: 'desc' }, select: { sequence: true, hash: true } });
+    const record = link(row, createdAt, last ? { sequence: last.sequence as number, hash: last.hash as string } : undefined);
+    await tx.determination.create({ data: record as never, select: { id: true } });
+    return record;
+  });
 }
 
 export async function countUnchainedDeterminations(client: Client): Promise<number> {

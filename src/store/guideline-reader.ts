@@ -1,4 +1,4 @@
-import type { Client, Provider } from './database.ts';
+import type { Client, Database, Provider } from './database.ts';
 
 export interface GuidelineRow {
   readonly id: string;
@@ -101,4 +101,20 @@ export async function pageOfGuidelines(client: Client, ids: readonly string[] | 
     client.guideline.count({ where }),
   ]);
   return { rows, totalCount };
+}
+
+const COUNTS = 'SELECT (SELECT COUNT(*) FROM "GuidelineVersion") AS "versions", (SELECT COUNT(*) FROM "RuleSet") AS "ruleSets"';
+
+/**
+ * How many versions and rule sets are stored: both only grow (versions are immutable, rule sets
+ * attached once). Polled often, so it goes to the driver when there is one (one cheap statement,
+ * off Prisma's query engine and its statement log).
+ */
+export async function catalogCounts(database: Database): Promise<{ versions: number; ruleSets: number }> {
+  const { driver } = database;
+  let row: { versions: number | bigint | string; ruleSets: number | bigint | string } | undefined;
+  if (driver?.provider === 'sqlite') row = driver.connection.prepare(COUNTS).get() as typeof row;
+  else if (driver?.provider === 'postgresql') row = (await driver.pool.query<NonNullable<typeof row>>(COUNTS)).rows[0];
+  else row = (await database.client.$queryRawUnsafe<NonNullable<typeof row>[]>(COUNTS))[0];
+  return { versions: Number(row?.versions ?? 0), ruleSets: Number(row?.ruleSets ?? 0) };
 }

@@ -15,8 +15,10 @@ afterAll(async () => drop());
 describe(`graceful shutdown of npm start on ${testProvider}`, () => {
   it('on SIGTERM it stops accepting, finishes the request in flight, closes the database and exits 0', async () => {
     let port = 0;
-    const server = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'serve.ts')], {
-      cwd: repoRoot, env: { ...process.env, DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ALLOW_ANONYMOUS_READ: 'true' }, stdio: ['ignore', 'pipe', 'inherit'],
+    // What npm start runs, with NODE_ENV unset as after a fresh clone.
+    const { NODE_ENV: _unset, ...environment } = process.env;
+    const server = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'start.ts')], {
+      cwd: repoRoot, env: { ...environment, DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', ALLOW_ANONYMOUS_READ: 'true' }, stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {
@@ -30,6 +32,8 @@ describe(`graceful shutdown of npm start on ${testProvider}`, () => {
         }
       });
     });
+    // NODE_ENV defaulted to production for graphql-js, but the deployment is still development: the playground is served.
+    expect((await fetch(`http://127.0.0.1:${port}/playground`)).status).toBe(200);
     // A request in flight: its body arrives only after SIGTERM was sent.
     const body = JSON.stringify({ query: '{ guideline(number: "Evolut_CG_3258") { number } }' });
     const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {

@@ -31,7 +31,7 @@ export interface TestServer {
 }
 
 /** A real HTTP server on 127.0.0.1 (ephemeral port) over a fresh database with the shipped guidelines. */
-export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean; limits?: Partial<AbuseLimits>; draftDeadlineMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean; limits?: Partial<AbuseLimits>; draftDeadlineMs?: number; responseCache?: boolean } = {}): Promise<TestServer> {
   const statements: string[] = [];
   const db = await createTestDatabase({ onQuery: (sql) => statements.push(sql) });
   const summary = await loadShippedGuidelines(db.database.client);
@@ -42,6 +42,7 @@ export async function startTestServer(options: { playground?: boolean; now?: Dat
     anonymousRead: options.anonymousRead ?? false,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     ...(options.draftDeadlineMs === undefined ? {} : { draftDeadlineMs: options.draftDeadlineMs }),
+    ...(options.responseCache === undefined ? {} : { responseCache: options.responseCache }),
   });
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) keys[role] = (await createApiKey(db.database.client, { name: `test ${role}`, role, expiresAt: null })).token;
