@@ -11,8 +11,22 @@ const CATALOG_FIELDS = new Set(['guideline', 'guidelines', 'search', 'compareVer
 
 export interface CachedResponse {
   readonly status: number;
-  readonly headers: readonly (readonly [string, string])[];
+  readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+}
+
+/** A set that forgets its oldest members past `capacity`. */
+export class BoundedSet {
+  readonly #members = new Set<string>();
+  constructor(private readonly capacity: number) {}
+  has(member: string): boolean {
+    return this.#members.has(member);
+  }
+  add(member: string): void {
+    if (this.#members.has(member) || member.length > 100_000) return;
+    if (this.#members.size >= this.capacity) this.#members.delete(this.#members.values().next().value as string);
+    this.#members.add(member);
+  }
 }
 
 /** Whether a query document reads the catalog only (memoized by the query text; unparsable text is not cached). */
