@@ -15,7 +15,9 @@ import type { DeterminationRow } from '../store/determination-store.ts';
 import { isUniqueViolation } from '../store/database.ts';
 import { findDeterminationByIdempotencyKey, insertDetermination } from '../store/determination-store.ts';
 import type { GuidelineSelector } from './guideline-lookup.ts';
-import { resolveGuideline, versionOn } from './guideline-lookup.ts';
+import { resolveGuideline } from './guideline-lookup.ts';
+import { versionSummaries } from '../store/guideline-reader.ts';
+import { versionInEffect } from '../domain/effective-period.ts';
 import type { VersionCatalog, VersionEntry } from './version-catalog.ts';
 
 export interface EvaluateInput extends GuidelineSelector {
@@ -149,7 +151,9 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
     if (previous) return sameRequestOrFail(previous, hash);
   }
 
-  const guideline = await resolveGuideline(client, database.provider, input);
+  // Which guideline a code or drug names, and its versions, change only with the catalog: remembered until it does.
+  const selector = { guidelineNumber: input.guidelineNumber ?? null, hcpcsCode: input.hcpcsCode ?? null, drug: input.drug ?? null };
+  const guideline = await catalog.lookup(`guideline\u0000${JSON.stringify(selector)}`, () => resolveGuideline(client, database.provider, selector));
   let version: VersionEntry | null;
   if (input.versionId) {
     version = await catalog.get(input.versionId);
@@ -157,7 +161,8 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
       throw new DomainError('NOT_FOUND', `version ${input.versionId} is not a version of ${guideline.number}`, [{ field: 'versionId', message: 'unknown version for this guideline' }]);
     }
   } else {
-    const summary = await versionOn(client, guideline.id, startOfDay(input.dateOfService) as Date);
+    const summaries = await catalog.lookup(`versions\u0000${guideline.id}`, () => versionSummaries(client, [guideline.id]));
+    const summary = versionInEffect(summaries, startOfDay(input.dateOfService) as Date);
     version = summary ? await catalog.get(summary.id) : null;
   }
   const code = input.hcpcsCode?.trim().toUpperCase();

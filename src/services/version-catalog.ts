@@ -22,6 +22,7 @@ export interface VersionEntry extends StoredVersion {
  */
 export class VersionCatalog {
   readonly #entries = new Map<string, VersionEntry>();
+  readonly #lookups = new Map<string, Promise<unknown>>();
   #epoch = 0;
 
   constructor(
@@ -66,8 +67,26 @@ export class VersionCatalog {
   }
 
   /** Forgets every cached version (tests measure cold loads with it). */
+  /**
+   * A lookup on the catalog (which guideline a code names, a guideline's version summaries),
+   * remembered until the next clear() when the owner clears on every change of the catalog;
+   * otherwise always loaded. Failures are not remembered.
+   */
+  async lookup<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.cachesIncomplete) return load();
+    const known = this.#lookups.get(key);
+    if (known) return known as Promise<T>;
+    if (this.#lookups.size >= this.capacity * 4) this.#lookups.delete(this.#lookups.keys().next().value as string);
+    const lookups = this.#lookups;
+    const loading = load();
+    lookups.set(key, loading);
+    loading.catch(() => lookups.delete(key));
+    return loading;
+  }
+
   clear(): void {
     this.#epoch += 1;
+    this.#lookups.clear();
     this.#entries.clear();
   }
 
