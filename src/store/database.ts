@@ -114,6 +114,10 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   ]);
   const { default: pgModule } = await import('pg');
   const pool = new pgModule.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server closes (a restart, an administrator) emits an error on the pool;
+  // unheard, it would end the process. The pool drops that connection, and the next query opens a
+  // new one or fails to the request that made it, which is reported there.
+  pool.on('error', () => {});
   const client = new PostgresClient({ adapter: new PrismaPg(pool), ...log }) as unknown as Client;
   listen(client);
   return {

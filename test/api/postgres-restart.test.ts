@@ -61,9 +61,11 @@ afterAll(async () => {
 
 describe.runIf(enabled)('PostgreSQL restarted while the server is under traffic', () => {
   it('requests fail cleanly during the outage and succeed again afterwards, with no server restart', async () => {
-    // The search reaches the database on every request (the version cache cannot answer it).
+    // Each search is a new query text (its alias), so neither the version cache nor the response cache can answer it.
+    let asked = 0;
     const ask = async (): Promise<'ok' | 'clean-error'> => {
-      const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ search(text: "hypersensitivity", first: 1) { key } }' }) });
+      asked += 1;
+      const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ q${asked}: search(text: "hypersensitivity", first: 1) { key } }` }) });
       const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
       if (!body.errors) return 'ok';
       // A failure is masked and coded, never a crash or a leak of internals.
@@ -71,9 +73,16 @@ describe.runIf(enabled)('PostgreSQL restarted while the server is under traffic'
       return 'clean-error';
     };
     expect(await ask()).toBe('ok');
+    const answered = JSON.stringify({ query: '{ guideline(number: "Evolut_CG_3258") { number } }' });
+    const post = (body: string) => fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect((await post(answered)).status).toBe(200);
     asPostgres(`${PG_BIN}/pg_ctl`, '-D', `${dir}/data`, '-m', 'fast', 'stop');
     const during = await Promise.all(Array.from({ length: 5 }, () => ask()));
     expect(during).toEqual(['clean-error', 'clean-error', 'clean-error', 'clean-error', 'clean-error']);
+    // What was answered before is still answered from the response cache: published versions do not change.
+    const cached = await post(answered);
+    expect(cached.headers.get('x-cache')).toBe('hit');
+    expect(await cached.json()).toEqual({ data: { guideline: { number: 'Evolut_CG_3258' } } });
     asPostgres(`${PG_BIN}/pg_ctl`, '-D', `${dir}/data`, '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`, '-l', `${dir}/log`, '-w', 'start');
     let recovered = false;
     for (let attempt = 0; attempt < 50 && !recovered; attempt += 1) {
