@@ -23,7 +23,8 @@ export class BoundedSet {
     return this.#members.has(member);
   }
   add(member: string): void {
-    if (this.#members.has(member) || member.length > 100_000) return;
+    // Bounded in bytes too: at most capacity × 16 KB of request bodies are remembered.
+    if (this.#members.has(member) || member.length > 16_384) return;
     if (this.#members.size >= this.capacity) this.#members.delete(this.#members.values().next().value as string);
     this.#members.add(member);
   }

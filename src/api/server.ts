@@ -104,7 +104,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const responses = options.responseCache === false ? null : new ResponseCache();
   const cacheable = new CacheableQueries();
   // Request bodies already known to be catalog queries (bounded like the cache itself).
-  const cacheableBodies = new BoundedSet(5000);
+  const cacheableBodies = new BoundedSet(2000);
   generation.onChange(() => {
     responses?.clear();
     catalog.clear();
