@@ -95,7 +95,9 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     let connection: BetterSqlite3.Database | null = null;
     if (path !== ':memory:') {
       const { default: Sqlite } = await import('better-sqlite3');
-      connection = new Sqlite(path, { timeout: 5000 });
+      // No busy wait inside the driver: it would block the event loop (and with it a transaction of
+      // this process holding the lock); the store retries a busy append asynchronously instead.
+      connection = new Sqlite(path, { timeout: 0 });
       connection.pragma('journal_mode = WAL');
       connection.pragma('foreign_keys = ON');
       connection.pragma('synchronous = NORMAL');

@@ -98,7 +98,18 @@ async function appendOnce(database: Database, row: NewDetermination, createdAt: 
       prepared = { head, insert, append: (next, at) => append.immediate(next, at) };
       statements.set(driver.connection, prepared);
     }
-    return prepared.append(row, createdAt);
+    // Another writer holds the lock (an ingestion here or in another process): wait without blocking
+    // the event loop, up to 5 s, as the adapter's busy timeout would.
+    const deadline = performance.now() + 5000;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        return prepared.append(row, createdAt);
+      } catch (error) {
+        const busy = typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY');
+        if (!busy || performance.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
   if (driver?.provider === 'postgresql') {
     const connection = await driver.pool.connect();
