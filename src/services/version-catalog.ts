@@ -35,8 +35,13 @@ export class VersionCatalog {
   async getMany(ids: readonly string[]): Promise<(VersionEntry | null)[]> {
     // A load that started before a clear() may have read the old catalog: it is used, not kept.
     const epoch = this.#epoch;
-    const missing = [...new Set(ids.filter((id) => !this.#entries.has(id)))];
+    // What the cache holds now is taken now: a clear() while the misses load must not lose it.
     const fresh = new Map<string, VersionEntry>();
+    for (const id of ids) {
+      const held = this.#entries.get(id);
+      if (held) fresh.set(id, held);
+    }
+    const missing = [...new Set(ids.filter((id) => !fresh.has(id)))];
     if (missing.length > 0) {
       const loaded = await readVersions(this.client, missing);
       for (const version of loaded.values()) {
@@ -49,7 +54,7 @@ export class VersionCatalog {
       }
     }
     return ids.map((id) => {
-      const entry = this.#entries.get(id) ?? fresh.get(id);
+      const entry = fresh.get(id) ?? this.#entries.get(id);
       if (!entry) return null;
       if (!this.#entries.has(id)) return entry;
       this.#entries.delete(id);
