@@ -12,6 +12,7 @@ import { openMigrationDriver } from '../store/migrations/migration-drivers.ts';
 import { pendingMigrationNames } from './readiness.ts';
 import { VersionCatalog } from '../services/version-catalog.ts';
 import { CatalogGeneration } from '../services/catalog-generation.ts';
+import type { CachedResponse } from './response-cache.ts';
 import { BoundedSet, CacheableQueries, ResponseCache } from './response-cache.ts';
 import { createDraftEvaluator, DEFAULT_DRAFT_DEADLINE_MS } from '../services/draft-evaluator.ts';
 import type { ApiContext } from './context.ts';
@@ -228,13 +229,13 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     const jsonPost = request.method === 'POST' && (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
     // The day (for currentVersion) as a UTC day number.
     const keyOf = (): string => `${generation.value}\u0000${Math.floor(clock().getTime() / 86_400_000)}\u0000${caller.authenticated ? 'key' : 'anonymous'}:${caller.role ?? 'none'}\u0000${request.headers.accept ?? ''}\u0000${body}`;
+    const sendCached = (cached: CachedResponse): void => {
+      response.writeHead(cached.status, { ...cached.headers, 'x-request-id': requestId, 'x-cache': 'hit' });
+      response.end(cached.body);
+    };
     if (responses && jsonPost && cacheableBodies.has(body) && !isExpired()) {
       const early = responses.get(keyOf());
-      if (early) {
-        response.writeHead(early.status, { ...early.headers, 'x-request-id': requestId, 'x-cache': 'hit' });
-        response.end(early.body);
-        return;
-      }
+      if (early) return sendCached(early);
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -257,11 +258,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     const cacheKey = responses && jsonPost && query !== null && cacheable.isCacheable(query, operationName) ? keyOf() : null;
     if (cacheKey !== null) cacheableBodies.add(body);
     const cached = cacheKey !== null ? responses?.get(cacheKey) : undefined;
-    if (cached) {
-      response.writeHead(cached.status, { ...cached.headers, 'x-request-id': requestId, 'x-cache': 'hit' });
-      response.end(cached.body);
-      return;
-    }
+    if (cached) return sendCached(cached);
     const generationAtStart = generation.value;
     const result = await Promise.race([
       apollo.executeHTTPGraphQLRequest({

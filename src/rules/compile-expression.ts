@@ -1,5 +1,7 @@
 import { addCalendar } from '../domain/calendar.ts';
-import type { LimitQuantities, NumberSource, TermContext } from './compile-term.ts';
+import type { FactSource, LimitQuantities, NumberSource, TermContext } from './compile-term.ts';
+
+export type { FactSource };
 import { compileTerm, describeQuantity, factorBetween } from './compile-term.ts';
 import type { Exact } from './exact.ts';
 import { compare, exact, multiply, ONE, toNumber } from './exact.ts';
@@ -25,14 +27,6 @@ export interface CompiledExpression {
   readonly facts: readonly string[];
   /** A readable rendering, e.g. "requestedDosePerDayMcg > 28". */
   readonly text: string;
-}
-
-/** A fact as expressions read it: an input fact by slot, or a derived fact computed from inputs. */
-export interface FactSource {
-  readonly get: (input: EvaluationInput) => Scalar | undefined;
-  readonly definition: FactDefinition;
-  /** The input facts it reads: itself, or a derived fact's inputs (what a missing value asks for). */
-  readonly facts: readonly string[];
 }
 
 export interface CompileContext {

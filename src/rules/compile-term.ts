@@ -11,13 +11,16 @@ export interface TermInput {
   readonly dateOfService: number;
 }
 
-/** A number fact as terms and comparisons read it: its value getter, unit and the input facts behind it. */
-export interface NumberSource {
-  readonly get: (input: TermInput) => number | undefined;
+/** A fact as rules read it: an input fact by slot, or a derived fact computed from inputs. */
+export interface FactSource<Value = string | number | boolean> {
+  readonly get: (input: TermInput) => Value | undefined;
   readonly definition: FactDefinition;
-  /** Input fact keys it is computed from: itself, or a derived fact's inputs. */
+  /** The input facts it reads: itself, or a derived fact's inputs (what a missing value asks for). */
   readonly facts: readonly string[];
 }
+
+/** A number fact, as terms read it. */
+export type NumberSource = FactSource<number>;
 
 /** The quantities "$limit", "$cap" and "$interval" stand for in one rule. */
 export interface LimitQuantities {

@@ -34,6 +34,13 @@ export type Term =
   | { readonly max: readonly Term[] }
   | { readonly round: Term; readonly to: { readonly quantity: number; readonly unit: string }; readonly mode: RoundingMode };
 
+/** The terms a compound term is made of (none for a reference, fact or literal). */
+export function operandsOf(term: Term): readonly Term[] {
+  if (typeof term === 'string' || 'fact' in term || 'quantity' in term) return [];
+  if ('round' in term) return [term.round];
+  return 'times' in term ? term.times : 'divide' in term ? term.divide : 'plus' in term ? term.plus : 'minus' in term ? term.minus : 'min' in term ? term.min : term.max;
+}
+
 export interface TermComparison {
   readonly lt?: Term;
   readonly le?: Term;

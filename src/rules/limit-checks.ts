@@ -1,6 +1,6 @@
 import type { QuantitativeLimit } from '../domain/document.ts';
 import type { Expression, LimitReference, Term } from './expression.ts';
-import { LIMIT_REFERENCES, TERM_OPERATORS } from './expression.ts';
+import { LIMIT_REFERENCES, operandsOf, TERM_OPERATORS } from './expression.ts';
 import type { LimitDeclaration } from './rule-set.ts';
 
 /** Checks of a rule's declared limit against the limit the parser read from the text, and the words that explain a mismatch. */
@@ -38,10 +38,6 @@ export function sameLimit(declared: LimitDeclaration, parsed: QuantitativeLimit)
   );
 }
 
-export function limitUnit(limit: QuantitativeLimit): string {
-  return [limit.unit, ...limit.per].join('/');
-}
-
 export interface LimitReferenceUse {
   readonly reference: LimitReference;
   readonly operator: string;
@@ -60,12 +56,9 @@ export interface LimitReferenceUse {
  */
 function termReferences(term: Term, polarity: 1 | -1 = 1): { reference: LimitReference; polarity: 1 | -1 }[] {
   if (typeof term === 'string') return [{ reference: term, polarity }];
-  if ('fact' in term || 'quantity' in term) return [];
-  if ('round' in term) return termReferences(term.round, polarity);
-  if ('divide' in term) return [...termReferences(term.divide[0], polarity), ...termReferences(term.divide[1], polarity === 1 ? -1 : 1)];
-  if ('minus' in term) return [...termReferences(term.minus[0], polarity), ...termReferences(term.minus[1], polarity === 1 ? -1 : 1)];
-  const operands = 'times' in term ? term.times : 'plus' in term ? term.plus : 'min' in term ? term.min : term.max;
-  return operands.flatMap((operand) => termReferences(operand, polarity));
+  // The divisor and what is subtracted shrink the term as they grow.
+  const flips = typeof term === 'object' && ('divide' in term || 'minus' in term);
+  return operandsOf(term).flatMap((operand, index) => termReferences(operand, flips && index === 1 ? (polarity === 1 ? -1 : 1) : polarity));
 }
 
 /**
@@ -117,11 +110,8 @@ export function containsConstant(expression: Expression): boolean {
 }
 
 function termFacts(term: Term): string[] {
-  if (typeof term === 'string' || 'quantity' in term) return [];
-  if ('fact' in term) return [term.fact];
-  if ('round' in term) return termFacts(term.round);
-  const operands = 'times' in term ? term.times : 'divide' in term ? term.divide : 'plus' in term ? term.plus : 'minus' in term ? term.minus : 'min' in term ? term.min : term.max;
-  return operands.flatMap(termFacts);
+  if (typeof term === 'object' && 'fact' in term) return [term.fact];
+  return operandsOf(term).flatMap(termFacts);
 }
 
 function hasReference(term: Term): boolean {
@@ -130,17 +120,9 @@ function hasReference(term: Term): boolean {
 
 /** What a term is built from: its operators and whether it holds a literal quantity. */
 function termParts(term: Term, parts: Set<string> = new Set()): Set<string> {
-  if (typeof term === 'string') parts.add(term);
-  else if ('fact' in term) parts.add('fact');
-  else if ('quantity' in term) parts.add('quantity');
-  else if ('round' in term) {
-    parts.add('round');
-    termParts(term.round, parts);
-  } else {
-    const [name, operands] = 'times' in term ? ['times', term.times] : 'divide' in term ? ['divide', term.divide] : 'plus' in term ? ['plus', term.plus] : 'minus' in term ? ['minus', term.minus] : 'min' in term ? ['min', term.min] : ['max', term.max];
-    parts.add(name);
-    for (const operand of operands) termParts(operand, parts);
-  }
+  const kinds = ['fact', 'quantity', 'round', 'times', 'divide', 'plus', 'minus', 'min', 'max'] as const;
+  parts.add(typeof term === 'string' ? term : (kinds.find((kind) => kind in term) as string));
+  for (const operand of operandsOf(term)) termParts(operand, parts);
   return parts;
 }
 

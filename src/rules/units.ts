@@ -151,7 +151,7 @@ export function conversion(from: string, to: string): { factor: Exact } | { prob
   return result;
 }
 
-/** A unit for display: "(mg/kg).(kg)" stays as built; the text shows how it was derived. */
+/** Whether two units convert exactly into each other (mg and ug do; mg and mg/m2, {cycle} and {dose} do not). */
 export function sameDimension(a: string, b: string): boolean {
   return 'factor' in conversion(a, b);
 }

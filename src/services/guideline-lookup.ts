@@ -1,8 +1,6 @@
-import type { VersionSummary } from '../store/guideline-reader.ts';
-import { findGuidelinesByNumbers, pageOfMatchingGuidelines, versionSummaries } from '../store/guideline-reader.ts';
+import { findGuidelinesByNumbers, pageOfMatchingGuidelines } from '../store/guideline-reader.ts';
 import type { Client, Provider } from '../store/database.ts';
 import { badInput, DomainError } from '../domain/errors.ts';
-import { versionInEffect } from '../domain/effective-period.ts';
 
 export interface GuidelineSelector {
   readonly guidelineNumber?: string | null;
@@ -26,8 +24,4 @@ export async function resolveGuideline(client: Client, provider: Provider, selec
   if (totalCount === 0) throw new DomainError('NOT_FOUND', `no guideline for ${field} ${value}`, [{ field, message: 'no guideline lists it' }]);
   if (totalCount > 1) throw badInput(`${field} ${value} matches ${totalCount} guidelines (${rows.map((r) => r.number).join(', ')}${totalCount > rows.length ? ', …' : ''}); name one by guidelineNumber`, [{ field, message: 'ambiguous' }]);
   return rows[0] as { id: string; number: string };
-}
-
-export async function versionOn(client: Client, guidelineId: string, at: Date): Promise<VersionSummary | null> {
-  return versionInEffect(await versionSummaries(client, [guidelineId]), at);
 }

@@ -60,7 +60,8 @@ function sqliteValues(record: DeterminationRow): unknown[] {
   });
 }
 
-const statements = new WeakMap<object, { head: { get(): unknown }; insert: { run(...values: unknown[]): unknown }; append: (row: NewDetermination, createdAt: Date) => DeterminationRow }>();
+/** The prepared append of each SQLite connection (its statements are prepared once). */
+const appends = new WeakMap<object, (row: NewDetermination, createdAt: Date) => DeterminationRow>();
 
 /**
  * Appends a determination to the hash chain. Append-only: there is no update or delete here, and
@@ -86,24 +87,24 @@ export async function insertDetermination(database: Database, row: NewDeterminat
 async function appendOnce(database: Database, row: NewDetermination, createdAt: Date): Promise<DeterminationRow> {
   const { driver } = database;
   if (driver?.provider === 'sqlite') {
-    let prepared = statements.get(driver.connection);
-    if (!prepared) {
+    let append = appends.get(driver.connection);
+    if (!append) {
       const head = driver.connection.prepare(HEAD);
       const insert = driver.connection.prepare(`INSERT INTO "Determination" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
-      const append = driver.connection.transaction((next: NewDetermination, at: Date) => {
+      const transaction = driver.connection.transaction((next: NewDetermination, at: Date) => {
         const record = link(next, at, head.get() as { sequence: number; hash: string } | undefined);
         insert.run(...sqliteValues(record));
         return record;
       });
-      prepared = { head, insert, append: (next, at) => append.immediate(next, at) };
-      statements.set(driver.connection, prepared);
+      append = (next, at) => transaction.immediate(next, at);
+      appends.set(driver.connection, append);
     }
     // Another writer holds the lock (an ingestion here or in another process): wait without blocking
     // the event loop, up to 5 s, as the adapter's busy timeout would.
     const deadline = performance.now() + 5000;
     for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
       try {
-        return prepared.append(row, createdAt);
+        return append(row, createdAt);
       } catch (error) {
         const busy = typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY');
         if (!busy || performance.now() > deadline) throw error;

@@ -88,12 +88,6 @@ export async function pageOfMatchingGuidelines(client: Client, provider: Provide
   return { rows: rows.map((row) => ({ id: row.id, number: row.number })), totalCount: Number(counted[0]?.total ?? 0) };
 }
 
-/** Guideline ids that have a matching version (the one in effect when `effectiveOn` is given): for lookups by code or drug, which match few. */
-export async function matchingGuidelineIds(client: Client, provider: Provider, filter: GuidelineFilter): Promise<string[]> {
-  const { rows } = await pageOfMatchingGuidelines(client, provider, filter, null, 1000);
-  return rows.map((row) => row.id);
-}
-
 export async function pageOfGuidelines(client: Client, ids: readonly string[] | null, afterNumber: string | null, take: number): Promise<{ rows: GuidelineRow[]; totalCount: number }> {
   const where = ids === null ? {} : { id: { in: [...ids] } };
   const [rows, totalCount] = await Promise.all([
