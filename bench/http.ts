@@ -80,12 +80,12 @@ const scratch = await scratchDatabase(postgres, 'bench');
 const children: ChildProcess[] = [];
 try {
   const { database } = await prepareDatabase(scratch.url);
-  await loadShippedGuidelines(database.client);
+  await loadShippedGuidelines(database);
   const count = Number(values.guidelines);
   const loadStarted = performance.now();
   for (let index = 0; index < count; index += 1) {
     const { fileName, text } = syntheticGuideline(index);
-    await ingestDocument(database.client, { fileName, bytes: new TextEncoder().encode(text) });
+    await ingestDocument(database, { fileName, bytes: new TextEncoder().encode(text) });
   }
   console.log(`catalog: 6 shipped + ${count} synthetic guidelines on ${database.provider} (loaded in ${((performance.now() - loadStarted) / 1000).toFixed(0)} s)`);
   const { token } = await createApiKey(database.client, { name: 'bench', role: 'admin', expiresAt: null });

@@ -4,14 +4,20 @@
  *
  *   npx tsx bench/ingest.ts [--count 1000]
  *
- * Baseline, in the same run: parsing the same documents without writing them, so the ratio shows
- * what persistence costs on top of the parser.
+ * A folder of synthetic documents goes through `ingestFiles`, as `npm run ingest` does (batches of
+ * documents per transaction on the driver). Baselines, in the same run: parsing the same documents
+ * without writing them, so the ratio shows what persistence costs on top of the parser; and the
+ * path of one Prisma transaction per document, on a sample, for before and after.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { syntheticGuideline } from '../src/corpus/synthetic-guideline.ts';
 import { parseGuideline } from '../src/document/parse-guideline.ts';
 import { ingestDocument } from '../src/services/ingest-document.ts';
+import { expandDocumentPaths, INGEST_BATCH_DOCUMENTS, ingestFiles } from '../src/services/ingest-files.ts';
+import type { Database } from '../src/store/database.ts';
 import { prepareDatabase } from '../src/store/prepare-database.ts';
 import { scratchDatabase } from '../test/support/test-database.ts';
 
@@ -34,20 +40,38 @@ for (let i = 0; i < 2000; i += 1) {
 console.log(`seed parse: median ${median(parseSamples).toFixed(3)} ms, p99 ${[...parseSamples].sort((a, b) => a - b)[Math.floor(parseSamples.length * 0.99)]?.toFixed(3)} ms (2000 runs)`);
 
 const documents = Array.from({ length: count }, (_, index) => syntheticGuideline(index));
-const encoded = documents.map((document) => ({ fileName: document.fileName, bytes: new TextEncoder().encode(document.text) }));
+const folder = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
+for (const document of documents) writeFileSync(join(folder, document.fileName), document.text);
+const files = expandDocumentPaths([folder]);
 const parseStart = performance.now();
 for (const document of documents) parseGuideline(document.text);
 const parseOnly = count / ((performance.now() - parseStart) / 1000);
 console.log(`baseline, parse only: ${parseOnly.toFixed(0)} documents/s (${count} synthetic documents)`);
 
+/** Prisma's path, one interactive transaction per document (what a database without a driver connection uses), on a sample. */
+const prismaSample = Math.min(count, 200);
+
 async function measure(label: string, url: string, cleanup: () => Promise<void>): Promise<void> {
   const { database } = await prepareDatabase(url);
   try {
     const start = performance.now();
-    let loaded = 0;
-    for (const input of encoded) if ((await ingestDocument(database.client, input)).status === 'loaded') loaded += 1;
+    const summary = await ingestFiles(database, files, () => {}, folder);
     const perSecond = count / ((performance.now() - start) / 1000);
-    console.log(`${label}: ingested ${loaded}/${count} at ${perSecond.toFixed(1)} documents/s (ratio to parse-only: 1/${(parseOnly / perSecond).toFixed(1)})`);
+    console.log(`${label}: folder of ${count} ingested (${summary.loaded} loaded, batches of ${INGEST_BATCH_DOCUMENTS}) at ${perSecond.toFixed(1)} documents/s (ratio to parse-only: 1/${(parseOnly / perSecond).toFixed(2)})`);
+  } finally {
+    await database.close();
+    await cleanup();
+  }
+}
+
+async function measurePrisma(label: string, url: string, cleanup: () => Promise<void>): Promise<void> {
+  const { database } = await prepareDatabase(url);
+  try {
+    const prismaOnly: Database = { ...database, driver: null };
+    const start = performance.now();
+    for (const document of documents.slice(0, prismaSample)) await ingestDocument(prismaOnly, { fileName: document.fileName, bytes: new TextEncoder().encode(document.text) });
+    const perSecond = prismaSample / ((performance.now() - start) / 1000);
+    console.log(`${label}, before (Prisma, one transaction per document, first ${prismaSample}): ${perSecond.toFixed(1)} documents/s`);
   } finally {
     await database.close();
     await cleanup();
@@ -56,10 +80,15 @@ async function measure(label: string, url: string, cleanup: () => Promise<void>)
 
 const sqlite = await scratchDatabase(null, 'bench');
 await measure('SQLite', sqlite.url, sqlite.drop);
+const sqlitePrisma = await scratchDatabase(null, 'bench');
+await measurePrisma('SQLite', sqlitePrisma.url, sqlitePrisma.drop);
 const pgServer = process.env['BENCH_PG_URL'] ?? (process.env['DATABASE_URL']?.startsWith('postgres') ? process.env['DATABASE_URL'] : undefined);
 if (pgServer) {
   const postgres = await scratchDatabase(pgServer, 'bench');
   await measure('PostgreSQL', postgres.url, postgres.drop);
+  const postgresPrisma = await scratchDatabase(pgServer, 'bench');
+  await measurePrisma('PostgreSQL', postgresPrisma.url, postgresPrisma.drop);
 } else {
   console.log('PostgreSQL: skipped (set BENCH_PG_URL=postgresql://… to a server where a database may be created)');
 }
+rmSync(folder, { recursive: true, force: true });

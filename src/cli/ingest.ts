@@ -1,7 +1,7 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import type { IngestResult } from '../services/ingest-document.ts';
-import { expandDocumentPaths, ingestFiles } from '../services/ingest-files.ts';
+import { expandDocumentPaths, INGEST_BATCH_DOCUMENTS, ingestFiles } from '../services/ingest-files.ts';
 import { prepareDatabase } from '../store/prepare-database.ts';
 import { databaseUrl } from './config.ts';
 
@@ -27,7 +27,12 @@ const program = new Command()
   .argument('<paths...>', 'guideline documents or folders holding them')
   .option('--no-progress', 'never draw a progress bar')
   .option('--verbose', 'also print notes (wrapped lines joined, repeated criteria)')
-  .action(async (paths: string[], options: { progress: boolean; verbose?: boolean }) => {
+  .option('--batch-size <documents>', `documents per transaction (default ${INGEST_BATCH_DOCUMENTS}); smaller batches hold the write lock for less time`, (value) => {
+    const size = Number(value);
+    if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new InvalidArgumentError('a whole number from 1 to 10000');
+    return size;
+  })
+  .action(async (paths: string[], options: { progress: boolean; verbose?: boolean; batchSize?: number }) => {
     const files = expandDocumentPaths(paths);
     const { database } = await prepareDatabase(databaseUrl());
     const bar = options.progress && process.stderr.isTTY && files.length > 1
@@ -36,11 +41,11 @@ const program = new Command()
     bar?.start(files.length, 0, { file: '' });
     const messages: string[] = [];
     try {
-      const summary = await ingestFiles(database.client, files, (result) => {
+      const summary = await ingestFiles(database, files, (result) => {
         bar?.increment({ file: result.fileName });
         messages.push(...formatDiagnostics(result, options.verbose ?? false));
         if (!bar && files.length <= 20) console.log(`${result.status.padEnd(9)} ${result.fileName}${result.guidelineNumber ? ` (${result.guidelineNumber})` : ''}`);
-      });
+      }, process.cwd(), { batchDocuments: options.batchSize });
       bar?.stop();
       for (const line of messages) console.error(line);
       const undecidable = summary.results.filter((result) => result.status === 'loaded' && result.decidable === false).length;

@@ -17,7 +17,7 @@ const flag = (name: string, fallback: boolean): boolean => (process.env[name] ==
 const url = databaseUrl();
 const { database, migrations } = await prepareDatabase(url);
 logger.info({ database: describeUrl(url), applied: migrations.applied }, 'database ready');
-const shipped = await loadShippedGuidelines(database.client);
+const shipped = await loadShippedGuidelines(database);
 for (const result of shipped.results.filter((item) => item.status === 'rejected')) {
   logger.error({ file: result.fileName, diagnostics: result.diagnostics.filter((d) => d.severity === 'error') }, 'shipped guideline rejected');
 }

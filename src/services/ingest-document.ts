@@ -6,9 +6,10 @@ import type { CompiledRuleSet } from '../rules/compile-rule-set.ts';
 import { runRuleSetCases, validateRuleSetCases } from '../rules/rule-set-cases.ts';
 import { parseGuideline } from '../document/parse-guideline.ts';
 import { toVersionRecords } from '../records/version-records.ts';
-import type { Client } from '../store/database.ts';
-import type { RuleSetInput } from '../store/guideline-writer.ts';
-import { saveVersion } from '../store/guideline-writer.ts';
+import type { Database } from '../store/database.ts';
+import type { RuleSetInput, SaveOutcome } from '../store/guideline-writer.ts';
+import type { VersionToSave } from '../store/version-batch-writer.ts';
+import { saveVersions } from '../store/version-batch-writer.ts';
 
 /** Guideline documents are a few tens of kilobytes; anything this large is not one. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
@@ -91,42 +92,80 @@ function firstInvalidUtf8Line(bytes: Uint8Array): number {
   return 1;
 }
 
-/**
- * One document, one transaction: checks the bytes, parses, and writes the version with all its
- * parts, or writes nothing. Idempotent on the SHA-256 of the bytes.
- */
-export async function ingestDocument(client: Client, input: IngestInput): Promise<IngestResult> {
+export interface IngestOptions {
+  /**
+   * The id source for the new rows of a document, given its SHA-256 (default random UUIDs): a test
+   * passes counters per document to compare the rows two writers store.
+   */
+  readonly idsFor?: (sha256: string) => () => string;
+  /** When the batch was received (default now): the stored ingestion and attachment instants. */
+  readonly at?: Date;
+}
+
+/** A document read and checked, waiting for its batch to be written; or already refused. */
+type Prepared = { readonly result: IngestResult } | { readonly save: VersionToSave; readonly base: Omit<IngestResult, 'status' | 'versionId' | 'decidable'>; readonly document: GuidelineDocument; readonly hasRuleSet: boolean };
+
+function prepare(input: IngestInput, idsFor: (sha256: string) => () => string): Prepared {
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+  const newId = idsFor(sha256);
   const base = { fileName: input.fileName, sha256, decidable: null };
   const checked = rejectBytes(input.bytes);
-  if ('diagnostic' in checked) return { ...base, status: 'rejected', guidelineNumber: null, versionId: null, diagnostics: [checked.diagnostic] };
+  if ('diagnostic' in checked) return { result: { ...base, status: 'rejected', guidelineNumber: null, versionId: null, diagnostics: [checked.diagnostic] } };
 
   const { document, diagnostics } = parseGuideline(checked.text);
-  if (!document) return { ...base, status: 'rejected', guidelineNumber: null, versionId: null, diagnostics };
+  if (!document) return { result: { ...base, status: 'rejected', guidelineNumber: null, versionId: null, diagnostics } };
   const guidelineNumber = document.header.guidelineNumber;
   const ruleSet = input.ruleSet ? checkRuleSet(input.ruleSet, document) : null;
   if (ruleSet && 'problems' in ruleSet) {
-    return { ...base, status: 'rejected', guidelineNumber, versionId: null, diagnostics: [...diagnostics, ...ruleSet.problems] };
+    return { result: { ...base, status: 'rejected', guidelineNumber, versionId: null, diagnostics: [...diagnostics, ...ruleSet.problems] } };
   }
-  const versionId = randomUUID();
-  const sourceDocumentId = randomUUID();
-  const outcome = await saveVersion(
-    client,
-    guidelineNumber,
-    { id: sourceDocumentId, sha256, text: checked.text, byteLength: input.bytes.byteLength, fileName: input.fileName },
-    ({ guidelineId }) => toVersionRecords(document, diagnostics, { versionId, guidelineId, sourceDocumentId, newId: randomUUID }),
-    randomUUID(),
-    ruleSet?.row ?? null,
-  );
-  if (outcome.status === 'conflict') {
-    return {
-      ...base, status: 'rejected', guidelineNumber, versionId: null,
-      diagnostics: [...diagnostics, { code: IngestCode.VersionConflict, severity: 'error', message: outcome.message, line: document.header.datesSpan.startLine }],
-    };
-  }
-  const decidable = outcome.status === 'unchanged' ? null : ruleSet !== null;
-  if (outcome.status !== 'unchanged') catalogChanged();
-  return { ...base, status: outcome.status, guidelineNumber, versionId: outcome.versionId, decidable, diagnostics };
+  const versionId = newId();
+  const sourceDocumentId = newId();
+  return {
+    document,
+    hasRuleSet: ruleSet !== null,
+    base: { fileName: input.fileName, sha256, guidelineNumber, diagnostics },
+    save: {
+      guidelineNumber,
+      source: { id: sourceDocumentId, sha256, text: checked.text, byteLength: input.bytes.byteLength, fileName: input.fileName },
+      buildRecords: ({ guidelineId }) => toVersionRecords(document, diagnostics, { versionId, guidelineId, sourceDocumentId, newId }),
+      newGuidelineId: newId(),
+      ruleSet: ruleSet?.row ?? null,
+      newRuleSetId: newId(),
+    },
+  };
+}
+
+/**
+ * A batch of documents, one transaction: each document's bytes are checked, parsed and its rule set
+ * compiled and tested; then every accepted document is written with all its parts, or (on a
+ * database error) none is. Each document keeps its own outcome: idempotent on the SHA-256 of its
+ * bytes, a rule set attached once, a second document for a month already published a conflict.
+ */
+export async function ingestDocuments(database: Database, inputs: readonly IngestInput[], options: IngestOptions = {}): Promise<IngestResult[]> {
+  const idsFor = options.idsFor ?? (() => randomUUID);
+  const prepared = inputs.map((input) => prepare(input, idsFor));
+  const toSave = prepared.flatMap((entry) => ('save' in entry ? [entry.save] : []));
+  const outcomes = await saveVersions(database, toSave, options.at ?? new Date());
+  let next = 0;
+  const results = prepared.map((entry): IngestResult => {
+    if ('result' in entry) return entry.result;
+    const outcome = outcomes[next++] as SaveOutcome;
+    if (outcome.status === 'conflict') {
+      return {
+        ...entry.base, status: 'rejected', versionId: null, decidable: null,
+        diagnostics: [...entry.base.diagnostics, { code: IngestCode.VersionConflict, severity: 'error', message: outcome.message, line: entry.document.header.datesSpan.startLine }],
+      };
+    }
+    return { ...entry.base, status: outcome.status, versionId: outcome.versionId, decidable: outcome.status === 'unchanged' ? null : entry.hasRuleSet };
+  });
+  if (outcomes.some((outcome) => outcome.status === 'loaded' || outcome.status === 'rules-attached')) catalogChanged();
+  return results;
+}
+
+/** One document in a transaction of its own. */
+export async function ingestDocument(database: Database, input: IngestInput, options: IngestOptions = {}): Promise<IngestResult> {
+  return (await ingestDocuments(database, [input], options))[0] as IngestResult;
 }
 
 /** A rule set's own cases must all pass before it may decide anything (as `opa test` gates a bundle). */

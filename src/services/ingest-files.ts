@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Client } from '../store/database.ts';
-import type { IngestResult } from './ingest-document.ts';
-import { ingestDocument, MAX_DOCUMENT_BYTES, tooLargeResult } from './ingest-document.ts';
+import type { Database } from '../store/database.ts';
+import type { IngestInput, IngestOptions, IngestResult } from './ingest-document.ts';
+import { ingestDocuments, MAX_DOCUMENT_BYTES, tooLargeResult } from './ingest-document.ts';
 
 /** Guideline documents are the .txt files of the given paths; folders are searched recursively. */
 export function expandDocumentPaths(paths: readonly string[]): string[] {
@@ -35,22 +35,52 @@ export interface IngestSummary {
   readonly rejected: number;
 }
 
-/** Ingests files one by one (one transaction each); `onResult` reports progress. */
+/** Documents per transaction: enough to spread a commit's cost, few enough that a lock is held briefly. */
+export const INGEST_BATCH_DOCUMENTS = 100;
+/** And at most this many bytes of documents read and held at once. */
+const INGEST_BATCH_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Ingests files in batches (one transaction each, every document keeping its own outcome);
+ * `onResult` reports progress as each batch commits.
+ */
 export async function ingestFiles(
-  client: Client,
+  database: Database,
   files: readonly string[],
   onResult: (result: IngestResult) => void = () => {},
   baseDir = process.cwd(),
+  options: IngestOptions & { readonly batchDocuments?: number } = {},
 ): Promise<IngestSummary> {
+  const batchDocuments = options.batchDocuments ?? INGEST_BATCH_DOCUMENTS;
   const results: IngestResult[] = [];
-  for (const file of files) {
+  let batch: { index: number; input: IngestInput }[] = [];
+  let batchBytes = 0;
+  const slots: (IngestResult | undefined)[] = [];
+  const flush = async (): Promise<void> => {
+    const written = await ingestDocuments(database, batch.map((entry) => entry.input), options);
+    batch.forEach((entry, position) => (slots[entry.index] = written[position]));
+    batch = [];
+    batchBytes = 0;
+    // Report in file order: refused-unread files wait for the batch before them.
+    while (results.length < slots.length && slots[results.length] !== undefined) {
+      const result = slots[results.length] as IngestResult;
+      results.push(result);
+      onResult(result);
+    }
+  };
+  for (const [index, file] of files.entries()) {
     const size = statSync(file).size;
     const fileName = relative(baseDir, file) || file;
-    const result =
-      size > MAX_DOCUMENT_BYTES ? tooLargeResult(fileName, size) : await ingestDocument(client, { fileName, bytes: readFileSync(file), ruleSet: ruleSetBeside(file, baseDir) });
-    results.push(result);
-    onResult(result);
+    slots.push(undefined);
+    if (size > MAX_DOCUMENT_BYTES) {
+      slots[index] = tooLargeResult(fileName, size);
+      continue;
+    }
+    if (batch.length >= batchDocuments || batchBytes + size > INGEST_BATCH_BYTES) await flush();
+    batch.push({ index, input: { fileName, bytes: readFileSync(file), ruleSet: ruleSetBeside(file, baseDir) } });
+    batchBytes += size;
   }
+  await flush();
   return {
     results,
     loaded: results.filter((result) => result.status === 'loaded').length,

@@ -1,6 +1,7 @@
 import { chainHash, GENESIS_HASH } from '../domain/audit-chain.ts';
 import type { Client, Database, Provider } from './database.ts';
 import { isUniqueViolation } from './database.ts';
+import { whenNotBusy } from './sqlite-busy.ts';
 
 export interface DeterminationRow {
   readonly id: string;
@@ -99,18 +100,8 @@ async function appendOnce(database: Database, row: NewDetermination, createdAt: 
       append = (next, at) => transaction.immediate(next, at);
       appends.set(driver.connection, append);
     }
-    // Another writer holds the lock (an ingestion here or in another process): wait without blocking
-    // the event loop, up to 5 s, as the adapter's busy timeout would.
-    const deadline = performance.now() + 5000;
-    for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
-      try {
-        return append(row, createdAt);
-      } catch (error) {
-        const busy = typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY');
-        if (!busy || performance.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, pause));
-      }
-    }
+    const appendHere = append;
+    return whenNotBusy(() => appendHere(row, createdAt));
   }
   if (driver?.provider === 'postgresql') {
     const connection = await driver.pool.connect();

@@ -26,7 +26,9 @@ export type SaveOutcome =
   | { readonly status: 'conflict'; readonly versionId: string; readonly message: string };
 
 /**
- * Writes one guideline version and everything under it in a single transaction. Versions are
+ * Writes one guideline version and everything under it in a single transaction, through Prisma:
+ * the path for a database without a driver connection of its own (in-memory SQLite); everything
+ * else goes through `saveVersions`, which keeps these outcomes and rows. Versions are
  * append-only: an identical document is "unchanged"; a different document for a month that already
  * has a version is a conflict, never an overwrite.
  */
@@ -36,13 +38,16 @@ export async function saveVersion(
   source: SourceDocumentInput,
   buildRecords: (ids: { guidelineId: string }) => VersionRecords,
   newGuidelineId: string,
-  ruleSet: RuleSetInput | null = null,
+  ruleSet: RuleSetInput | null,
+  at: Date,
+  newRuleSetId: string,
 ): Promise<SaveOutcome> {
+  const once = () => saveVersionOnce(client, guidelineNumber, source, buildRecords, newGuidelineId, ruleSet, at, newRuleSetId);
   try {
-    return await saveVersionOnce(client, guidelineNumber, source, buildRecords, newGuidelineId, ruleSet);
+    return await once();
   } catch (error) {
     // Two ingestions of one document raced: the loser's unique insert fails; it then finds the winner's rows.
-    if (isUniqueViolation(error)) return saveVersionOnce(client, guidelineNumber, source, buildRecords, newGuidelineId, ruleSet);
+    if (isUniqueViolation(error)) return once();
     throw error;
   }
 }
@@ -54,6 +59,8 @@ async function saveVersionOnce(
   buildRecords: (ids: { guidelineId: string }) => VersionRecords,
   newGuidelineId: string,
   ruleSet: RuleSetInput | null,
+  at: Date,
+  newRuleSetId: string,
 ): Promise<SaveOutcome> {
   return client.$transaction(async (tx) => {
     const existingSource = await tx.sourceDocument.findUnique({
@@ -67,12 +74,12 @@ async function saveVersionOnce(
       if (existing.ruleSet) {
         return { status: 'conflict', versionId: existing.id, message: `${guidelineNumber}: this version already has a different rule set; rule sets are never replaced` };
       }
-      await tx.ruleSet.create({ data: { ...ruleSet, versionId: existing.id } });
+      await tx.ruleSet.create({ data: { id: newRuleSetId, ...ruleSet, versionId: existing.id, attachedAt: at } });
       return { status: 'rules-attached', versionId: existing.id };
     }
     const guideline =
       (await tx.guideline.findUnique({ where: { number: guidelineNumber }, select: { id: true } })) ??
-      (await tx.guideline.create({ data: { id: newGuidelineId, number: guidelineNumber }, select: { id: true } }));
+      (await tx.guideline.create({ data: { id: newGuidelineId, number: guidelineNumber, createdAt: at }, select: { id: true } }));
     const records = buildRecords({ guidelineId: guideline.id });
     const sameMonth = await tx.guidelineVersion.findUnique({
       where: { guidelineId_implementationMonth: { guidelineId: guideline.id, implementationMonth: records.version.implementationMonth } },
@@ -85,9 +92,9 @@ async function saveVersionOnce(
         message: `${guidelineNumber} already has a different published version implemented ${records.version.implementationMonth}; published versions never change`,
       };
     }
-    await tx.sourceDocument.create({ data: source });
+    await tx.sourceDocument.create({ data: { ...source, receivedAt: at } });
     // Rows with JSON columns are typed `unknown` in src/records (it must not import Prisma): cast here.
-    await tx.guidelineVersion.create({ data: records.version as never });
+    await tx.guidelineVersion.create({ data: { ...records.version, ingestedAt: at } as never });
     await tx.passage.createMany({ data: records.passages });
     await tx.diseaseSection.createMany({ data: records.diseaseSections });
     await tx.population.createMany({ data: records.populations as never });
@@ -99,7 +106,7 @@ async function saveVersionOnce(
     await tx.policyHistoryEntry.createMany({ data: records.policyHistory as never });
     await tx.reference.createMany({ data: records.references });
     await tx.searchEntry.createMany({ data: records.searchEntries });
-    if (ruleSet) await tx.ruleSet.create({ data: { ...ruleSet, versionId: records.version.id } });
+    if (ruleSet) await tx.ruleSet.create({ data: { id: newRuleSetId, ...ruleSet, versionId: records.version.id, attachedAt: at } });
     return { status: 'loaded', versionId: records.version.id };
   });
 }

@@ -9,7 +9,7 @@ let api: TestServer;
 beforeAll(async () => {
   api = await startTestServer();
   // A revision of the seed, taking effect in July 2026, so that versions can be compared.
-  await ingestDocument(api.db.database.client, { fileName: 'blincyto-2026-07.txt', bytes: new TextEncoder().encode(fixtureText('blincyto-2026-07.txt')) });
+  await ingestDocument(api.db.database, { fileName: 'blincyto-2026-07.txt', bytes: new TextEncoder().encode(fixtureText('blincyto-2026-07.txt')) });
 });
 afterAll(async () => api.stop());
 

@@ -27,19 +27,19 @@ const evaluate = (prior: number) => api.graphql<{ evaluateRequest: { outcome: st
 describe(`impact analysis of a revision before it goes live, on ${testProvider}`, () => {
   it('a reviewed rule set can be attached to a stored revision later, once', async () => {
     const document = { fileName: 'blincyto-2026-07.txt', bytes: new TextEncoder().encode(fixtureText('blincyto-2026-07.txt')) };
-    expect((await ingestDocument(api.db.database.client, document)).status).toBe('loaded');
+    expect((await ingestDocument(api.db.database, document)).status).toBe('loaded');
     const underJuly = () => api.graphql<{ evaluateRequest: { outcome: string } }>(
       `mutation($input: EvaluateRequestInput!) { evaluateRequest(input: $input) { outcome } }`,
       { input: { guidelineNumber: 'Evolut_CG_3258', dateOfService: '2026-08-03', lineOfBusiness: 'COMMERCIAL', facts: facts(4) } },
     );
     expect((await underJuly()).body.data?.evaluateRequest.outcome).toBe('NOT_DECIDABLE');
     const ruleSet = { fileName: 'blincyto-2026-07.rules.yaml', text: fixtureText('blincyto-2026-07.rules.yaml') };
-    expect((await ingestDocument(api.db.database.client, { ...document, ruleSet })).status).toBe('rules-attached');
+    expect((await ingestDocument(api.db.database, { ...document, ruleSet })).status).toBe('rules-attached');
     // The running server sees the attached rule set at once (5 cycles allowed under July).
     expect((await underJuly()).body.data?.evaluateRequest.outcome).toBe('APPROVED');
-    expect((await ingestDocument(api.db.database.client, { ...document, ruleSet })).status).toBe('unchanged');
+    expect((await ingestDocument(api.db.database, { ...document, ruleSet })).status).toBe('unchanged');
     const edited = { ...ruleSet, text: ruleSet.text.replace('reviewedBy: Policy', 'reviewedBy: Someone else, Policy') };
-    const refused = await ingestDocument(api.db.database.client, { ...document, ruleSet: edited });
+    const refused = await ingestDocument(api.db.database, { ...document, ruleSet: edited });
     expect(refused.status).toBe('rejected');
   });
 

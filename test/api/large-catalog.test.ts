@@ -16,7 +16,7 @@ beforeAll(async () => {
   api = await startTestServer();
   for (let index = 0; index < SYNTHETIC; index += 1) {
     const { fileName, text } = syntheticGuideline(index);
-    const result = await ingestDocument(api.db.database.client, { fileName, bytes: new TextEncoder().encode(text) });
+    const result = await ingestDocument(api.db.database, { fileName, bytes: new TextEncoder().encode(text) });
     if (result.status !== 'loaded') throw new Error(`${fileName}: ${result.status}`);
   }
 }, 300_000);

@@ -15,7 +15,7 @@ afterAll(async () => api.stop());
 describe(`a stored rule set the current rules language refuses, on ${testProvider}`, () => {
   it('makes its version NOT_DECIDABLE with the reason, instead of failing or deciding by the old reading', async () => {
     const document = { fileName: 'blincyto-2026-07.txt', bytes: new TextEncoder().encode(fixtureText('blincyto-2026-07.txt')) };
-    const loaded = await ingestDocument(api.db.database.client, document);
+    const loaded = await ingestDocument(api.db.database, document);
     expect(loaded.status).toBe('loaded');
     // Attached directly, as an older release would have stored it (ingestion now refuses it).
     const source = fixtureText('blincyto-2026-07.language-1.rules.yaml');

@@ -42,7 +42,7 @@ beforeAll(async () => {
   asPostgres(`${PG_BIN}/pg_ctl`, '-D', `${dir}/data`, '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`, '-l', `${dir}/log`, '-w', 'start');
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   ({ database } = await prepareDatabase(url));
-  await loadShippedGuidelines(database.client);
+  await loadShippedGuidelines(database);
   api = await createApiServer({ database, databaseUrl: url, logger: pino({ level: 'silent' }), playground: false, introspection: false, anonymousRead: true });
   await new Promise<void>((resolve) => api.http.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(api.http.address() as AddressInfo).port}/graphql`;

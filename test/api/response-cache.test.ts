@@ -51,7 +51,7 @@ describe(`the whole-response cache on ${testProvider}`, () => {
     const before = JSON.parse((await post('reader', LIST)).text).data.guidelines.totalCount as number;
     expect((await post('reader', LIST)).cache).toBe('hit');
     const { fileName, text } = syntheticGuideline(7001);
-    expect((await ingestDocument(api.db.database.client, { fileName, bytes: new TextEncoder().encode(text) })).status).toBe('loaded');
+    expect((await ingestDocument(api.db.database, { fileName, bytes: new TextEncoder().encode(text) })).status).toBe('loaded');
     const after = await post('reader', LIST);
     expect(after.cache).toBeNull();
     expect(JSON.parse(after.text).data.guidelines.totalCount).toBe(before + 1);

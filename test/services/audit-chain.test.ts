@@ -16,7 +16,7 @@ import { createTestDatabase, testProvider } from '../support/test-database.ts';
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
-  await loadShippedGuidelines(db.database.client);
+  await loadShippedGuidelines(db.database);
   const catalog = new VersionCatalog(db.database.client);
   for (const [dose, lineOfBusiness] of [[28, 'COMMERCIAL'], [30, 'MEDICAID'], [10, 'CHIP'], [12, 'COMMERCIAL']] as const) {
     await evaluateRequest(db.database, catalog, {

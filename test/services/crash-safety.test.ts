@@ -35,7 +35,8 @@ afterAll(async () => {
  */
 function ingestAndKill(count: () => Promise<number>, killAfterMore: number | null): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'ingest.ts'), '--no-progress', folder], {
+    // Small batches, so that a kill lands between some transactions and inside others.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'ingest.ts'), '--no-progress', '--batch-size', '4', folder], {
       cwd: repoRoot, env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore',
     });
     let stopped = false;

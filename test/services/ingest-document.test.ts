@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { effectivePeriods } from '../../src/domain/effective-period.ts';
 import { IngestCode, ingestDocument, MAX_DOCUMENT_BYTES } from '../../src/services/ingest-document.ts';
 import { saveVersion } from '../../src/store/guideline-writer.ts';
+import type { VersionToSave } from '../../src/store/version-batch-writer.ts';
+import { saveVersions } from '../../src/store/version-batch-writer.ts';
+import { syntheticGuideline } from '../../src/corpus/synthetic-guideline.ts';
 import { toVersionRecords } from '../../src/records/version-records.ts';
 import { parseGuideline } from '../../src/document/parse-guideline.ts';
 import { fixtureText, shippedText } from '../support/documents.ts';
@@ -20,16 +23,16 @@ const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 describe(`ingestion on ${testProvider}`, () => {
   it('loads a document once; the same bytes again are unchanged and write nothing', async () => {
-    const first = await ingestDocument(db.database.client, { fileName: 'seed.txt', bytes: bytes(seed) });
+    const first = await ingestDocument(db.database, { fileName: 'seed.txt', bytes: bytes(seed) });
     expect(first.status).toBe('loaded');
     const before = await rowCounts(db.database);
-    const second = await ingestDocument(db.database.client, { fileName: 'copy-of-seed.txt', bytes: bytes(seed) });
+    const second = await ingestDocument(db.database, { fileName: 'copy-of-seed.txt', bytes: bytes(seed) });
     expect(second).toMatchObject({ status: 'unchanged', versionId: first.versionId });
     expect(await rowCounts(db.database)).toEqual(before);
   });
 
   it('a new revision becomes a new version; effective periods follow implementation dates', async () => {
-    const result = await ingestDocument(db.database.client, { fileName: 'revision.txt', bytes: bytes(revision) });
+    const result = await ingestDocument(db.database, { fileName: 'revision.txt', bytes: bytes(revision) });
     expect(result.status).toBe('loaded');
     const guideline = await db.database.client.guideline.findUniqueOrThrow({ where: { number: 'Evolut_CG_3258' }, include: { versions: true } });
     const periods = effectivePeriods(guideline.versions).map((v) => [v.implementationMonth, v.period.from.toISOString(), v.period.to?.toISOString() ?? null]);
@@ -42,7 +45,7 @@ describe(`ingestion on ${testProvider}`, () => {
   it('a different document for a month that already has a version is rejected, not overwritten', async () => {
     const before = await rowCounts(db.database);
     const edited = seed.replace('Known hypersensitivity to blinatumomab', 'Known severe hypersensitivity to blinatumomab');
-    const result = await ingestDocument(db.database.client, { fileName: 'edited.txt', bytes: bytes(edited) });
+    const result = await ingestDocument(db.database, { fileName: 'edited.txt', bytes: bytes(edited) });
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.map((d) => d.code)).toContain(IngestCode.VersionConflict);
     expect(await rowCounts(db.database)).toEqual(before);
@@ -57,37 +60,44 @@ describe(`ingestion on ${testProvider}`, () => {
   ];
   it.each(badInputs)('%s is rejected with a clear error and nothing is written', async (_name, input, code) => {
     const before = await rowCounts(db.database);
-    const result = await ingestDocument(db.database.client, { fileName: 'bad.txt', bytes: input });
+    const result = await ingestDocument(db.database, { fileName: 'bad.txt', bytes: input });
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toContain(code);
     expect(await rowCounts(db.database)).toEqual(before);
   });
 
-  it('a write that fails half-way rolls the whole version back', async () => {
+  it('a write that fails half-way rolls the whole version back, on the driver path and on Prisma\'s', async () => {
     const before = await rowCounts(db.database);
     const document = parseGuideline(shippedText('besponsa/Evolut_CG_3301-2026-02.txt')).document;
-    if (!document) throw new Error('besponsa must parse');
+    // A guideline not stored yet, so the batch's first document would really be written.
+    const other = parseGuideline(syntheticGuideline(777_001).text).document;
+    if (!document || !other) throw new Error('besponsa and the synthetic guideline must parse');
     let n = 0;
     const newId = (): string => `fixed-${(n += 1)}`;
-    // Two references with the same id: the last insert of the transaction violates the primary key.
-    const failing = saveVersion(
-      db.database.client,
-      'Evolut_CG_3301',
-      { id: 'source-1', sha256: 'not-a-real-hash', text: 'x', byteLength: 1, fileName: 'x.txt' },
-      ({ guidelineId }) => {
-        const records = toVersionRecords(document, [], { versionId: 'version-1', guidelineId, sourceDocumentId: 'source-1', newId });
-        return { ...records, references: records.references.map((reference) => ({ ...reference, id: 'same-id' })) };
+    const item = (name: string, parsed: typeof document, broken: boolean): VersionToSave => ({
+      guidelineNumber: parsed.header.guidelineNumber,
+      source: { id: `source-${name}`, sha256: `not-a-real-hash-${name}`, text: 'x', byteLength: 1, fileName: 'x.txt' },
+      buildRecords: ({ guidelineId }) => {
+        const records = toVersionRecords(parsed, [], { versionId: `version-${name}`, guidelineId, sourceDocumentId: `source-${name}`, newId });
+        // Two references with the same id: an insert late in the transaction violates the primary key.
+        return broken ? { ...records, references: records.references.map((reference) => ({ ...reference, id: `same-id-${name}` })) } : records;
       },
-      'guideline-1',
-    );
-    await expect(failing).rejects.toThrow();
+      newGuidelineId: `guideline-${name}`,
+      ruleSet: null,
+      newRuleSetId: `rules-${name}`,
+    });
+    // A batch: the first document is sound, the second breaks; neither may remain.
+    await expect(saveVersions(db.database, [item('a', other, false), item('b', document, true)], new Date())).rejects.toThrow();
+    expect(await rowCounts(db.database)).toEqual(before);
+    const viaPrisma = item('c', document, true);
+    await expect(saveVersion(db.database.client, viaPrisma.guidelineNumber, viaPrisma.source, viaPrisma.buildRecords, viaPrisma.newGuidelineId, null, new Date(), 'rules-c')).rejects.toThrow();
     expect(await rowCounts(db.database)).toEqual(before);
   });
 
   it(`a document of ${MAX_DOCUMENT_BYTES} bytes is the largest accepted size`, async () => {
     const padded = `${seed}\n${' '.repeat(MAX_DOCUMENT_BYTES - bytes(seed).byteLength - 1)}`;
     expect(bytes(padded).byteLength).toBe(MAX_DOCUMENT_BYTES);
-    const result = await ingestDocument(db.database.client, { fileName: 'padded.txt', bytes: bytes(padded) });
+    const result = await ingestDocument(db.database, { fileName: 'padded.txt', bytes: bytes(padded) });
     expect(result.diagnostics.map((d) => d.code)).not.toContain(IngestCode.TooLarge);
   });
 });
@@ -101,7 +111,7 @@ describe(`a rule set's own cases gate its ingestion, on ${testProvider}`, () => 
     const fresh = await createTestDatabase();
     try {
       const before = await rowCounts(fresh.database);
-      const result = await ingestDocument(fresh.database.client, { fileName: 'seed.txt', bytes: bytes(seed), ruleSet: { fileName: 'seed.rules.yaml', text: rules, cases: { fileName: 'seed.cases.yaml', text: wrong } } });
+      const result = await ingestDocument(fresh.database, { fileName: 'seed.txt', bytes: bytes(seed), ruleSet: { fileName: 'seed.rules.yaml', text: rules, cases: { fileName: 'seed.cases.yaml', text: wrong } } });
       expect(result.status).toBe('rejected');
       const caseLine = wrong.slice(0, wrong.indexOf('  - name: relapsed/refractory single agent is approved')).split('\n').length;
       expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([expect.objectContaining({
@@ -109,7 +119,7 @@ describe(`a rule set's own cases gate its ingestion, on ${testProvider}`, () => 
         message: 'case "relapsed/refractory single agent is approved with the authorized limits and boxed warnings" fails: authorized MAX_DOSE_PER_PERIOD 28, expected 30',
       })]);
       expect(await rowCounts(fresh.database)).toEqual(before);
-      const passing = await ingestDocument(fresh.database.client, { fileName: 'seed.txt', bytes: bytes(seed), ruleSet: { fileName: 'seed.rules.yaml', text: rules, cases: { fileName: 'seed.cases.yaml', text: cases } } });
+      const passing = await ingestDocument(fresh.database, { fileName: 'seed.txt', bytes: bytes(seed), ruleSet: { fileName: 'seed.rules.yaml', text: rules, cases: { fileName: 'seed.cases.yaml', text: cases } } });
       expect(passing).toMatchObject({ status: 'loaded', decidable: true });
     } finally {
       await fresh.drop();

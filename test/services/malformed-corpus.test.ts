@@ -56,7 +56,7 @@ afterAll(async () => db.drop());
 describe(`malformed and hostile documents on ${testProvider} (${corpus.length} kinds)`, () => {
   it.each(corpus)('$name is rejected ($code) and writes nothing', async ({ bytes, rules: ruleSet, code }) => {
     const before = await rowCounts(db.database);
-    const result = await ingestDocument(db.database.client, { fileName: 'hostile.txt', bytes, ruleSet: ruleSet === undefined ? undefined : { fileName: 'hostile.rules.yaml', text: ruleSet } });
+    const result = await ingestDocument(db.database, { fileName: 'hostile.txt', bytes, ruleSet: ruleSet === undefined ? undefined : { fileName: 'hostile.rules.yaml', text: ruleSet } });
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toContain(code);
     expect(await rowCounts(db.database)).toEqual(before);
@@ -64,7 +64,7 @@ describe(`malformed and hostile documents on ${testProvider} (${corpus.length} k
 
   it('HTML in a document is stored as text and never as markup', async () => {
     const injected = replace(seed, '- Disease progression on', '- <img src=x onerror=alert(1)><b>Disease</b> progression on');
-    const result = await ingestDocument(db.database.client, { fileName: 'html.txt', bytes: encode(injected) });
+    const result = await ingestDocument(db.database, { fileName: 'html.txt', bytes: encode(injected) });
     expect(result.status).toBe('loaded');
     const row = await db.database.client.criterion.findFirstOrThrow({ where: { versionId: result.versionId as string, kind: 'EXCLUSION', ordinal: 1 } });
     expect(row.text).toBe('Disease progression on or after treatment with Blincyto (blinatumomab).');

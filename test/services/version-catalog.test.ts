@@ -7,7 +7,7 @@ import { createTestDatabase, testProvider } from '../support/test-database.ts';
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
-  await loadShippedGuidelines(db.database.client);
+  await loadShippedGuidelines(db.database);
 });
 afterAll(async () => db.drop());
 

@@ -18,7 +18,7 @@ describe(`persistence round trip on ${testProvider}`, () => {
   for (const source of allDocuments()) {
     it(`${source.name}: ingest then read back equals the parsed tree`, async () => {
       const parsed = parseGuideline(source.text);
-      const result = await ingestDocument(db.database.client, { fileName: source.name, bytes: encoder.encode(source.text) });
+      const result = await ingestDocument(db.database, { fileName: source.name, bytes: encoder.encode(source.text) });
       expect(result.status).toBe('loaded');
       const stored = await readVersionDocument(db.database.client, result.versionId as string);
       expect(stored).toEqual(parsed.document);

@@ -34,7 +34,7 @@ export interface TestServer {
 export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean; limits?: Partial<AbuseLimits>; draftDeadlineMs?: number; responseCache?: boolean } = {}): Promise<TestServer> {
   const statements: string[] = [];
   const db = await createTestDatabase({ onQuery: (sql) => statements.push(sql) });
-  const summary = await loadShippedGuidelines(db.database.client);
+  const summary = await loadShippedGuidelines(db.database);
   if (summary.rejected > 0) throw new Error('a shipped guideline was rejected');
   const server = await createApiServer({
     database: db.database, databaseUrl: db.url, logger: pino({ level: 'silent' }), playground: options.playground ?? true, introspection: true,

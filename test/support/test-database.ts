@@ -69,7 +69,7 @@ export async function createTestDatabase(options: OpenOptions = {}): Promise<Tes
 export async function rowCounts(database: Database): Promise<Record<string, number>> {
   const client = database.client;
   const entries = await Promise.all(
-    (['guideline', 'sourceDocument', 'guidelineVersion', 'passage', 'diseaseSection', 'criterion', 'quantitativeLimit', 'billingCode', 'versionLineOfBusiness', 'policyHistoryEntry', 'reference', 'searchEntry', 'ruleSet', 'determination'] as const).map(
+    (['guideline', 'sourceDocument', 'guidelineVersion', 'passage', 'diseaseSection', 'population', 'criterion', 'quantitativeLimit', 'billingCode', 'versionLineOfBusiness', 'policyHistoryEntry', 'reference', 'searchEntry', 'ruleSet', 'determination'] as const).map(
       async (model) => [model, await (client[model] as unknown as { count(): Promise<number> }).count()] as const,
     ),
   );
