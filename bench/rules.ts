@@ -18,7 +18,9 @@ import { parseGuideline } from '../src/document/parse-guideline.ts';
 import { epochDay } from '../src/domain/calendar.ts';
 import { compileRuleSet } from '../src/rules/compile-rule-set.ts';
 import type { CoreRequest } from '../src/rules/decide.ts';
-import { decide, evaluate } from '../src/rules/decide.ts';
+import { decide, decideCompact, evaluate, evaluateInterpreted } from '../src/rules/decide.ts';
+import type { RawRequest } from '../src/rules/read-request.ts';
+import { readRequest } from '../src/rules/read-request.ts';
 import { validateRuleSetSource } from '../src/rules/rule-set-schema.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
@@ -124,11 +126,27 @@ async function measure(label: string, run: (index: number) => unknown, isAsync: 
   return perSecond;
 }
 
-const core = await measure('rules core: evaluate (outcome, every rule result, deciding set)', (i) => evaluate(ruleSet, coreRequests[i] as CoreRequest), false);
-const traced = await measure('rules core: evaluate + full trace (cited text, facts read, missing facts)', (i) => decide(ruleSet, coreRequests[i] as CoreRequest), false);
+// The raw requests as the API receives them (dates as text, facts as key/value pairs): the input
+// json-rules-engine is given too, whose fact functions parse the dates themselves.
+const rawRequests: RawRequest[] = requests.map((facts) => ({
+  dateOfService: '2026-03-02', lineOfBusiness: 'COMMERCIAL', evidence: [],
+  facts: Object.entries(facts).filter(([, value]) => value !== undefined).map(([key, value]) => ({ key, value })),
+}));
+const fromRaw = (i: number) => {
+  const { request } = readRequest(ruleSet, rawRequests[i] as RawRequest);
+  if (!request) throw new Error('bench request invalid');
+  return decideCompact(ruleSet, request);
+};
+
 const peer = await measure('json-rules-engine 7.3 (same rules, same requests, events only)', (i) => jsonRulesOutcome(requests[i] as Record<string, unknown>), true);
-console.log(`ratio, evaluate: ${(core / peer).toFixed(1)}x the throughput of json-rules-engine`);
-console.log(`ratio, evaluate + full trace: ${(traced / peer).toFixed(1)}x`);
+const interpreted = await measure('rules core, interpreted (closures rule by rule, the reference): evaluate', (i) => evaluateInterpreted(ruleSet, coreRequests[i] as CoreRequest), false);
+const core = await measure('rules core: evaluate (generated; outcome, every rule result, deciding set)', (i) => evaluate(ruleSet, coreRequests[i] as CoreRequest), false);
+const compact = await measure('rules core: evaluate + full trace, compact (results, deciding set, missing-fact bits over the static rule table)', (i) => decideCompact(ruleSet, coreRequests[i] as CoreRequest), false);
+const raw = await measure('rules core: from raw facts (validated, dates read) to a decision with its compact trace', fromRaw, false);
+const traced = await measure('rules core: evaluate + full trace rendered as objects (cited text, facts read, missing facts)', (i) => decide(ruleSet, coreRequests[i] as CoreRequest), false);
+console.log(`ratio, evaluate: ${(core / peer).toFixed(1)}x the throughput of json-rules-engine (interpreted: ${(interpreted / peer).toFixed(1)}x)`);
+console.log(`ratio, evaluate + full trace (compact): ${(compact / peer).toFixed(1)}x; rendered as objects: ${(traced / peer).toFixed(1)}x`);
+console.log(`ratio, raw facts to decision and compact trace, both sides reading raw input: ${(raw / peer).toFixed(1)}x`);
 
 // Where the two disagree is where json-rules-engine treats a missing fact as false (it cannot say "unknown").
 let disagreements = 0;

@@ -9,6 +9,8 @@ import type { Comparison, ComparisonOperator, Expression, LimitReference, Scalar
 import { COMPARISON_OPERATORS, LIMIT_REFERENCES, TERM_OPERATORS } from './expression.ts';
 import type { FactDefinition } from './rule-set.ts';
 import type { Truth } from './truth.ts';
+import type { Emit } from './generated-code.ts';
+import { emitJunction, emitNot, emitOf, emitSlotTest, literal } from './generated-code.ts';
 import { atLeast, FALSE, not, TRUE, UNKNOWN } from './truth.ts';
 
 /** What an evaluation reads: fact values by slot, the date of service, and the evidence item in scope. */
@@ -27,6 +29,8 @@ export interface CompiledExpression {
   readonly facts: readonly string[];
   /** A readable rendering, e.g. "requestedDosePerDayMcg > 28". */
   readonly text: string;
+  /** Generated code with the same meaning as `evaluate`, where there is one (see generated-code.ts). */
+  readonly emit?: Emit;
 }
 
 export interface CompileContext {
@@ -48,7 +52,7 @@ function comparisonOperator(comparison: Comparison): ComparisonOperator | null {
   return present.length === 1 ? (present[0] as ComparisonOperator) : null;
 }
 
-function compileComparison(label: string, get: Getter, facts: readonly string[], comparison: Comparison, definition: FactDefinition | undefined, context: CompileContext): CompiledExpression {
+function compileComparison(label: string, get: Getter, facts: readonly string[], comparison: Comparison, definition: FactDefinition | undefined, context: CompileContext, slot?: number): CompiledExpression {
   const operator = comparisonOperator(comparison);
   if (!operator) {
     context.error(`${label}: needs exactly one of ${COMPARISON_OPERATORS.join(', ')}`);
@@ -56,7 +60,7 @@ function compileComparison(label: string, get: Getter, facts: readonly string[],
   }
   const operand = comparison[operator] as Scalar | readonly Scalar[] | readonly [number, number];
   if (typeof operand === 'string' && (LIMIT_REFERENCES as readonly string[]).includes(operand) && operator !== 'eq' && operator !== 'ne') {
-    return compileLimitComparison(label, get, facts, operator as 'lt' | 'le' | 'gt' | 'ge', operand as LimitReference, definition, context);
+    return compileLimitComparison(label, get, facts, operator as 'lt' | 'le' | 'gt' | 'ge', operand as LimitReference, definition, context, slot);
   }
   const type = definition?.type;
   const checkValue = (value: Scalar): void => {
@@ -70,13 +74,16 @@ function compileComparison(label: string, get: Getter, facts: readonly string[],
   if (operator === 'in') {
     const set = new Set(operand as readonly Scalar[]);
     (operand as readonly Scalar[]).forEach(checkValue);
-    return { facts, text, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : set.has(v) ? TRUE : FALSE; } };
+    const members = [...set];
+    const emit = slot === undefined ? undefined : emitSlotTest(slot, (v, emitter) => (members.length <= 8 ? members.map((member) => `${v} === ${literal(member)}`).join(' || ') || 'false' : `${emitter.constant(set)}.has(${v})`));
+    return { facts, text, emit, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : set.has(v) ? TRUE : FALSE; } };
   }
   if (operator === 'between') {
     const [low, high] = operand as readonly [number, number];
     checkValue(low);
     checkValue(high);
-    return { facts, text, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : (v as number) >= low && (v as number) <= high ? TRUE : FALSE; } };
+    const emit = slot === undefined ? undefined : emitSlotTest(slot, (v) => `${v} >= ${literal(low)} && ${v} <= ${literal(high)}`);
+    return { facts, text, emit, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : (v as number) >= low && (v as number) <= high ? TRUE : FALSE; } };
   }
   const value = operand as Scalar;
   checkValue(value);
@@ -88,7 +95,9 @@ function compileComparison(label: string, get: Getter, facts: readonly string[],
     gt: (v: Scalar) => (v as number) > (value as number),
     ge: (v: Scalar) => (v as number) >= (value as number),
   }[operator];
-  return { facts, text, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : test(v) ? TRUE : FALSE; } };
+  const symbol = { eq: '===', ne: '!==', lt: '<', le: '<=', gt: '>', ge: '>=' }[operator];
+  const emit = slot === undefined ? undefined : emitSlotTest(slot, (v) => `${v} ${symbol} ${literal(value)}`);
+  return { facts, text, emit, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : test(v) ? TRUE : FALSE; } };
 }
 
 const ORDER_TESTS = {
@@ -100,7 +109,7 @@ const ORDER_TESTS = {
  * limit's (mcg/day to mg/day exactly; mg to mg/m2 never). When no conversion is needed and the
  * limit is a plain decimal, numbers compare directly (the hot path); otherwise exactly.
  */
-function compileLimitComparison(label: string, get: Getter, facts: readonly string[], operator: 'lt' | 'le' | 'gt' | 'ge', reference: LimitReference, definition: FactDefinition | undefined, context: CompileContext): CompiledExpression {
+function compileLimitComparison(label: string, get: Getter, facts: readonly string[], operator: 'lt' | 'le' | 'gt' | 'ge', reference: LimitReference, definition: FactDefinition | undefined, context: CompileContext, slot: number | undefined): CompiledExpression {
   const quantity = context.limit?.[reference];
   if (!quantity) {
     context.error(`${label}: "${reference}" used but ${context.limit ? `the limit in the text states no ${reference.slice(1)}` : 'the rule declares no limit'}`);
@@ -114,12 +123,14 @@ function compileLimitComparison(label: string, get: Getter, facts: readonly stri
   const bound = quantity.value;
   if (compare(factor, ONE) === 0 && bound.d === 1n) {
     const limit = toNumber(bound);
-    return { facts, text, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : test(Math.sign((v as number) - limit)) ? TRUE : FALSE; } };
+    // v - limit has the sign of the comparison for finite doubles (a difference is 0 only for equal values).
+    const emit = slot === undefined ? undefined : emitSlotTest(slot, (v) => `Math.sign(${v} - ${literal(limit)}) ${{ lt: '<', le: '<=', gt: '>', ge: '>=' }[operator]} 0`);
+    return { facts, text, emit, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : test(Math.sign((v as number) - limit)) ? TRUE : FALSE; } };
   }
   return { facts, text, evaluate: (input) => { const v = get(input); return v === undefined ? UNKNOWN : test(compare(multiply(exact(v as number), factor), bound)) ? TRUE : FALSE; } };
 }
 
-function factGetter(key: string, context: CompileContext): { get: Getter; definition: FactDefinition | undefined; facts: readonly string[] } {
+function factGetter(key: string, context: CompileContext): { get: Getter; definition: FactDefinition | undefined; facts: readonly string[]; slot?: number | undefined } {
   const source = context.factOf(key);
   if (!source) {
     context.error(`unknown fact "${key}" (declare it under facts)`);
@@ -146,6 +157,7 @@ export function allOf(children: readonly CompiledExpression[]): CompiledExpressi
   const evaluators = children.map((child) => child.evaluate);
   return {
     ...combine(children, 'AND'),
+    emit: emitJunction(children.map(emitOf), 'all'),
     evaluate: (input) => {
       let result: Truth = TRUE;
       for (const child of evaluators) {
@@ -163,6 +175,7 @@ export function anyOf(children: readonly CompiledExpression[]): CompiledExpressi
   const evaluators = children.map((child) => child.evaluate);
   return {
     ...combine(children, 'OR'),
+    emit: emitJunction(children.map(emitOf), 'any'),
     evaluate: (input) => {
       let result: Truth = FALSE;
       for (const child of evaluators) {
@@ -176,7 +189,7 @@ export function anyOf(children: readonly CompiledExpression[]): CompiledExpressi
 }
 
 export function notOf(child: CompiledExpression): CompiledExpression {
-  return { facts: child.facts, text: `NOT ${child.text}`, evaluate: (input) => not(child.evaluate(input)) };
+  return { facts: child.facts, text: `NOT ${child.text}`, emit: emitNot(emitOf(child)), evaluate: (input) => not(child.evaluate(input)) };
 }
 
 /** Compiles an expression into a closure; problems go to context.error and compile to UNKNOWN. */
@@ -191,7 +204,7 @@ export function compileExpression(expression: Expression, context: CompileContex
   }
   if ('constant' in expression) {
     const value = expression.constant ? TRUE : FALSE;
-    return { facts: [], text: expression.constant ? 'always true' : 'always false', evaluate: () => value };
+    return { facts: [], text: expression.constant ? 'always true' : 'always false', emit: (_emitter, target) => `${target} = ${value};`, evaluate: () => value };
   }
   if ('atLeast' in expression) {
     const children = expression.atLeast !== undefined ? expression.of.map((child) => compileExpression(child, context)) : [];
@@ -203,8 +216,8 @@ export function compileExpression(expression: Expression, context: CompileContex
     return { facts, text: `at least ${n} of ${text}`, evaluate: (input) => atLeast(n, evaluators.map((evaluate) => evaluate(input))) };
   }
   if ('fact' in expression) {
-    const { get, definition, facts } = factGetter(expression.fact, context);
-    return compileComparison(expression.fact, get, facts, expression, definition, context);
+    const { get, definition, facts, slot } = factGetter(expression.fact, context);
+    return compileComparison(expression.fact, get, facts, expression, definition, context, slot);
   }
   if ('compare' in expression) return compileQuantityComparison(expression, context);
   if ('sum' in expression) {

@@ -175,7 +175,7 @@ export function compileRuleSet(source: RuleSetSource, document: GuidelineDocumen
     if (why) problem(RuleSetCode.Unit, `fact "${fact.key}": ${why}`, ['facts', index, 'unit'], { found: fact.unit, hint: 'write the unit as UCUM: ug, mg, kg, m2, cm, d, wk, mo, {cycle}, {dose}; ug/d for micrograms per day' });
     if (fact.unit !== undefined && fact.type !== 'number' && fact.type !== 'integer') problem(RuleSetCode.Unit, `fact "${fact.key}" is a ${fact.type}: only numbers have units`, ['facts', index, 'unit']);
   });
-  const sources = new Map<string, FactSource>(source.facts.map((fact, index): [string, FactSource] => [fact.key, { definition: fact, facts: [fact.key], get: (input) => input.values[index] }]));
+  const sources = new Map<string, FactSource>(source.facts.map((fact, index): [string, FactSource] => [fact.key, { definition: fact, facts: [fact.key], slot: index, get: (input) => input.values[index] }]));
   const derived = (source.derived ?? []).flatMap((definition, index) => {
     if (definition.rationale.startsWith('TODO')) problem(RuleSetCode.Todo, `derived fact "${definition.key}": ${definition.rationale}`, ['derived', index, 'rationale']);
     const compiled = deriveFact(definition, sources, (message, field) => problem(RuleSetCode.BadDerivedFact, `derived fact "${definition.key}": ${message}`, ['derived', index, field]));

@@ -17,6 +17,8 @@ export interface FactSource<Value = string | number | boolean> {
   readonly definition: FactDefinition;
   /** The input facts it reads: itself, or a derived fact's inputs (what a missing value asks for). */
   readonly facts: readonly string[];
+  /** For an input fact, its slot in the request's values: generated code reads it directly. */
+  readonly slot?: number;
 }
 
 /** A number fact, as terms read it. */

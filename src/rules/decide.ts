@@ -5,6 +5,7 @@ import type { Exact } from './exact.ts';
 import { compare, divide, formatExact, multiply, ONE, roundTo, subtract, toNumber, ZERO } from './exact.ts';
 import { conversion } from './units.ts';
 import type { Scalar } from './expression.ts';
+import { CodeBuilder, emitOf } from './generated-code.ts';
 import type { CriterionResult, Truth } from './truth.ts';
 import { and, FALSE, or, resultOf, TRUE, UNKNOWN } from './truth.ts';
 
@@ -91,6 +92,12 @@ interface Plan {
   readonly conditions: readonly number[];
   /** Indexes of the authorizations' readiness checks: an approval needs every fact they read. */
   readonly authorizations: readonly number[];
+  /** The rules of this plan as one generated function. */
+  readonly generated: RuleEvaluation;
+  /** Every rule not evaluated: the results array each evaluation starts from (copied). */
+  readonly unevaluated: Uint8Array;
+  /** Each rule as a trace shows it. */
+  readonly table: readonly RuleTableEntry[];
 }
 
 const NOT_EVALUATED = 3;
@@ -110,7 +117,11 @@ function planOf(ruleSet: CompiledRuleSet): Plan {
   const requested = ruleSet.continuation ? add('continuation-request', { citation: CONTINUATION_CITATION, condition: ruleSet.continuation.requested }) : -1;
   const conditions = (ruleSet.continuation?.conditions ?? []).map((rule) => add('continuation', rule));
   const authorizations = ruleSet.authorize.map((authorization) => add('authorization', { citation: authorization.citation, condition: readiness(authorization) }));
-  const plan = { rules, safety, sections, requested, conditions, authorizations };
+  const laidOut = { rules, safety, sections, requested, conditions, authorizations };
+  const table = rules.map(({ role, rule }): RuleTableEntry => ({
+    role, citation: rule.citation, rule: rule.condition.text, facts: rule.condition.facts, slots: rule.condition.facts.map((key) => ruleSet.slotOf.get(key) ?? -1),
+  }));
+  const plan = { ...laidOut, table, generated: generateRuleEvaluation(ruleSet, laidOut), unevaluated: new Uint8Array(rules.length).fill(NOT_EVALUATED) };
   plans.set(ruleSet, plan);
   return plan;
 }
@@ -129,12 +140,30 @@ export interface Evaluation {
   readonly lineOfBusiness: string | null;
 }
 
+/** The rule evaluations of one request, generated per rule set (see `generateRuleEvaluation`). */
+type RuleEvaluation = (request: CoreRequest, results: Uint8Array, deciding: Uint8Array) => Evaluation;
+
 /**
  * Decides one request: the hot path. Pure and deterministic; the date of service is an input; a
  * missing fact makes the rules that need it unknown, and unknown never approves. It allocates two
- * small typed arrays per call; the readable trace is built separately by `traceOf`.
+ * small typed arrays per call (each rule's value, and whether it decided: with the rule set's
+ * static rule table, that is the whole trace); the readable trace is built only when rendered,
+ * by `traceOf`. The rules run as one generated function per rule set.
  */
 export function evaluate(ruleSet: CompiledRuleSet, request: CoreRequest): Evaluation {
+  const plan = planOf(ruleSet);
+  const results = plan.unevaluated.slice();
+  const deciding = new Uint8Array(plan.rules.length);
+  const line = ruleSet.linesOfBusiness.get(request.lineOfBusiness);
+  if (!line?.applicable) return { outcome: 'NOT_APPLICABLE', results, deciding, offLabel: null, lineOfBusiness: request.lineOfBusiness };
+  return plan.generated(request, results, deciding);
+}
+
+/**
+ * The same decision through the compiled closures, rule by rule: the reference the generated
+ * evaluator is tested against (a differential test over random requests), and its specification.
+ */
+export function evaluateInterpreted(ruleSet: CompiledRuleSet, request: CoreRequest): Evaluation {
   const plan = planOf(ruleSet);
   const count = plan.rules.length;
   const results = new Uint8Array(count).fill(NOT_EVALUATED);
@@ -172,6 +201,44 @@ export function evaluate(ruleSet: CompiledRuleSet, request: CoreRequest): Evalua
     exemption = run(plan.requested);
     if (exemption !== FALSE) for (const index of plan.conditions) exemption = and2(exemption, run(index));
   }
+  return conclude(ruleSet, plan, request, results, deciding, denied, unknownSafety, indication, exemption);
+}
+
+/**
+ * Generates the rule evaluations of `evaluateInterpreted` as one function: the same rules in the
+ * same order with the same short cuts, each condition inlined where it has generated code, and the
+ * same conclusion.
+ */
+function generateRuleEvaluation(ruleSet: CompiledRuleSet, plan: Omit<Plan, 'generated' | 'unevaluated' | 'table'>): RuleEvaluation {
+  const code = new CodeBuilder();
+  const conclusion = code.constant((request: CoreRequest, results: Uint8Array, deciding: Uint8Array, denied: boolean, unknownSafety: boolean, indication: Truth, exemption: Truth) =>
+    conclude(ruleSet, plan, request, results, deciding, denied, unknownSafety, indication, exemption));
+  const rule = (index: number, target: string): string => `${emitOf((plan.rules[index] as PlannedRule).rule.condition)(code, target)} results[${index}] = ${target};`;
+  const value = code.temp();
+  const statements: string[] = ['let denied = false, unknownSafety = false, indication = 0, exemption = 0, scenarios = 0, section = 0;'];
+  for (const index of plan.safety) statements.push(`${rule(index, value)} if (${value} === 1) denied = true; else if (${value} === 2) unknownSafety = true;`);
+  for (const section of plan.sections) {
+    statements.push('scenarios = 0;');
+    for (const index of section.scenarios) statements.push(`${rule(index, value)} if (${value} === 1) scenarios = 1; else if (${value} === 2 && scenarios === 0) scenarios = 2;`);
+    statements.push(`${rule(section.population, value)} section = ${value} === 0 || scenarios === 0 ? 0 : ${value} === 2 || scenarios === 2 ? 2 : 1;`);
+    statements.push('if (section === 1) indication = 1; else if (section === 2 && indication === 0) indication = 2;');
+  }
+  if (plan.requested >= 0) {
+    const conditions = plan.conditions.map((index) => `${rule(index, value)} exemption = exemption === 0 || ${value} === 0 ? 0 : exemption === 2 || ${value} === 2 ? 2 : 1;`);
+    statements.push(`${rule(plan.requested, value)} exemption = ${value};`, `if (exemption !== 0) { ${conditions.join(' ')} }`);
+  }
+  statements.push(`return ${conclusion}(request, results, deciding, denied, unknownSafety, indication, exemption);`);
+  const body = `${code.prologue('request.values', 'request.dateOfService')} ${statements.join('\n')}`;
+  // The source holds only slot indexes, literals and references to the constants (see generated-code.ts).
+  const make = new Function('k', `return function evaluateRules(request, results, deciding) { ${body} };`) as (constants: unknown[]) => RuleEvaluation;
+  return make(code.constants);
+}
+
+/** Everything after the rules ran: the outcome and which rules decided it. */
+function conclude(
+  ruleSet: CompiledRuleSet, plan: Omit<Plan, 'generated' | 'unevaluated' | 'table'>, request: CoreRequest, results: Uint8Array, deciding: Uint8Array,
+  denied: boolean, unknownSafety: boolean, indication: Truth, exemption: Truth,
+): Evaluation {
   const coverage: Truth = indication === TRUE || exemption === TRUE ? TRUE : indication === UNKNOWN || exemption === UNKNOWN ? UNKNOWN : FALSE;
 
   if (denied) {
@@ -179,7 +246,7 @@ export function evaluate(ruleSet: CompiledRuleSet, request: CoreRequest): Evalua
     return { outcome: 'DENIED', results, deciding, offLabel: null, lineOfBusiness: null };
   }
   if (coverage === FALSE) {
-    const offLabel = evaluateOffLabel(ruleSet, request, input);
+    const offLabel = evaluateOffLabel(ruleSet, request, { values: request.values, dateOfService: request.dateOfService });
     if (!offLabel) {
       markCoverage(plan, results, deciding, FALSE);
       return { outcome: 'DENIED', results, deciding, offLabel: null, lineOfBusiness: null };
@@ -193,10 +260,15 @@ export function evaluate(ruleSet: CompiledRuleSet, request: CoreRequest): Evalua
     return { outcome: 'INCOMPLETE', results, deciding, offLabel: null, lineOfBusiness: null };
   }
   if (indication === TRUE) {
-    const section = plan.sections.find((candidate) => results[candidate.population] === TRUE && candidate.scenarios.some((index) => results[index] === TRUE));
-    if (section) {
+    // The first section whose population and a scenario hold decided (loops, not closures: the hot path).
+    for (const section of plan.sections) {
+      if (results[section.population] !== TRUE) continue;
+      let met = false;
+      for (const index of section.scenarios) if (results[index] === TRUE) met = true;
+      if (!met) continue;
       deciding[section.population] = 1;
       for (const index of section.scenarios) if (results[index] === TRUE) deciding[index] = 1;
+      break;
     }
   } else {
     deciding[plan.requested] = 1;
@@ -204,7 +276,14 @@ export function evaluate(ruleSet: CompiledRuleSet, request: CoreRequest): Evalua
   }
   // An approval states what it authorizes; a per-kg dose without the member's weight is not guessed.
   let authorizable = true;
-  for (const index of plan.authorizations) if (run(index) === UNKNOWN) authorizable = false;
+  if (plan.authorizations.length > 0) {
+    const input: EvaluationInput = { values: request.values, dateOfService: request.dateOfService };
+    for (const index of plan.authorizations) {
+      const value = (plan.rules[index] as PlannedRule).rule.condition.evaluate(input);
+      results[index] = value;
+      if (value === UNKNOWN) authorizable = false;
+    }
+  }
   if (!authorizable) {
     deciding.fill(0);
     for (const index of plan.authorizations) if (results[index] === UNKNOWN) deciding[index] = 1;
@@ -253,15 +332,21 @@ function and2(a: Truth, b: Truth): Truth {
   return a === FALSE || b === FALSE ? FALSE : a === UNKNOWN || b === UNKNOWN ? UNKNOWN : TRUE;
 }
 
+function or2(a: Truth, b: Truth): Truth {
+  return a === TRUE || b === TRUE ? TRUE : a === UNKNOWN || b === UNKNOWN ? UNKNOWN : FALSE;
+}
+
 /**
  * Marks as deciding the coverage rules that have the given value, within the paths that have it:
  * a section already settled by its population does not ask about its scenarios, and the other way round.
  */
-function markCoverage(plan: Plan, results: Uint8Array, deciding: Uint8Array, value: Truth): void {
+function markCoverage(plan: Omit<Plan, 'generated' | 'unevaluated' | 'table'>, results: Uint8Array, deciding: Uint8Array, value: Truth): void {
   for (const section of plan.sections) {
-    const scenarios = or(section.scenarios.map((index) => results[index] as Truth));
+    let scenarios: Truth = FALSE;
+    for (const index of section.scenarios) scenarios = or2(scenarios, results[index] as Truth);
     if (and2(results[section.population] as Truth, scenarios) !== value) continue;
-    for (const index of [section.population, ...section.scenarios]) if (results[index] === value) deciding[index] = 1;
+    if (results[section.population] === value) deciding[section.population] = 1;
+    for (const index of section.scenarios) if (results[index] === value) deciding[index] = 1;
   }
   if (plan.requested < 0) return;
   let exemption = results[plan.requested] as Truth;
@@ -269,6 +354,46 @@ function markCoverage(plan: Plan, results: Uint8Array, deciding: Uint8Array, val
   if (exemption !== value) return;
   if (results[plan.requested] === value) deciding[plan.requested] = 1;
   for (const index of plan.conditions) if (results[index] === value) deciding[index] = 1;
+}
+
+/**
+ * A decision's whole trace without its rendering: each rule's value and whether it decided (the
+ * evaluation) and which of the rule set's facts the request left missing, as a bitmask over fact
+ * slots. With the rule set's static table (`ruleTable`: each rule's cited text, readable rule and
+ * fact slots) it holds everything `traceOf` renders; no object is built per rule.
+ */
+export interface CompactTrace {
+  readonly evaluation: Evaluation;
+  /** Bit i (word i >>> 5, bit i & 31) is set when the request gives no value for fact slot i. */
+  readonly missing: Uint32Array;
+}
+
+export function decideCompact(ruleSet: CompiledRuleSet, request: CoreRequest): CompactTrace {
+  const evaluation = evaluate(ruleSet, request);
+  const { values } = request;
+  const missing = new Uint32Array((values.length + 31) >>> 5);
+  for (let slot = 0; slot < values.length; slot += 1) if (values[slot] === undefined) missing[slot >>> 5] = (missing[slot >>> 5] as number) | (1 << (slot & 31));
+  return { evaluation, missing };
+}
+
+/** One planned rule as a trace shows it: static per rule set. */
+export interface RuleTableEntry {
+  readonly role: Role;
+  readonly citation: CitedText;
+  readonly rule: string;
+  readonly facts: readonly string[];
+  /** The slot of each fact in `facts`. */
+  readonly slots: readonly number[];
+}
+
+/** The static table the results of an evaluation index into (the same order as `Evaluation.results`). */
+export function ruleTable(ruleSet: CompiledRuleSet): readonly RuleTableEntry[] {
+  return planOf(ruleSet).table;
+}
+
+/** Whether fact slot `slot` is missing in a compact trace. */
+export function isMissing(trace: CompactTrace, slot: number): boolean {
+  return slot >= 0 && (((trace.missing[slot >>> 5] ?? 0) >>> (slot & 31)) & 1) === 1;
 }
 
 /** Decides and builds the full trace: what the service stores and shows. */
@@ -285,7 +410,7 @@ export function traceOf(ruleSet: CompiledRuleSet, request: CoreRequest, evaluati
     // An authorization is checked only on the way to an approval, and shown only when it held the
     // approval back (a fact it needs is missing); what it authorizes is in authorizedLimits.
     if (planned.role === 'authorization' && evaluation.results[index] !== UNKNOWN) return;
-    entries.push(toTrace(planned.role, planned.rule, evaluation.results[index] as Truth | typeof NOT_EVALUATED, evaluation.deciding[index] === 1, request.values, ruleSet.slotOf));
+    entries.push(tableTrace(plan.table[index] as RuleTableEntry, evaluation.results[index] as Truth | typeof NOT_EVALUATED, evaluation.deciding[index] === 1, request.values));
   });
   let checklist: ChecklistEntry[] = [];
   if (evaluation.offLabel && ruleSet.offLabel) {
@@ -331,7 +456,21 @@ function evaluateOffLabel(ruleSet: CompiledRuleSet, request: CoreRequest, input:
   return { excluded: sufficient === TRUE ? FALSE : sufficient === FALSE ? TRUE : UNKNOWN, perItem };
 }
 
-/** A rule not evaluated (its path was already decided) still appears in the trace, marked so. */
+/** A rule of the table as a trace entry; one not evaluated (its path was already decided) still appears, marked so. */
+function tableTrace(entry: RuleTableEntry, truth: Truth | typeof NOT_EVALUATED, deciding: boolean, values: CoreRequest['values']): TraceEntry {
+  const evaluated = truth !== NOT_EVALUATED;
+  return {
+    role: entry.role,
+    citation: entry.citation,
+    result: evaluated ? resultOf(truth) : 'NOT_EVALUATED',
+    deciding,
+    rule: entry.rule,
+    factsRead: evaluated ? entry.facts : [],
+    missingFacts: evaluated ? entry.facts.filter((_key, index) => values[entry.slots[index] as number] === undefined) : [],
+  };
+}
+
+/** A rule outside the plan (the off-label entry) as a trace entry. */
 function toTrace(role: Role, rule: CompiledRule, truth: Truth | typeof NOT_EVALUATED, deciding: boolean, values: CoreRequest['values'], slotOf: ReadonlyMap<string, number>): TraceEntry {
   const facts = rule.condition.facts;
   const evaluated = truth !== NOT_EVALUATED;
