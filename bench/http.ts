@@ -14,64 +14,27 @@
  * renders, chains and INSERTs the same row. Loopback only; each load is bounded in time.
  */
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { syntheticGuideline } from '../src/corpus/synthetic-guideline.ts';
 import { PLAYGROUND_EXAMPLES } from '../src/api/playground-examples.ts';
 import { createApiKey } from '../src/services/api-keys.ts';
-import { ingestDocument } from '../src/services/ingest-document.ts';
+import { ingestDocuments } from '../src/services/ingest-document.ts';
 import { loadShippedGuidelines } from '../src/services/load-shipped-guidelines.ts';
 import { prepareDatabase } from '../src/store/prepare-database.ts';
 import { scratchDatabase } from '../test/support/test-database.ts';
+import type { Measured } from './support/processes.ts';
+import { API_READY, measure, start, syntheticCatalogDocuments } from './support/processes.ts';
 
 const { values } = parseArgs({ options: { guidelines: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' } } });
-const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'bench-http-'));
-const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
 const DETAIL = `query($number: String!) { guideline(number: $number) { number versions { id } currentVersion {
   title effectiveFrom statement { text } indications { heading populations { text scenarios { key text } } }
   contraindications { key text } boxedWarnings { key text } exclusions { key text limits { amount unit } children { key text } }
   codes { code billingUnit { amount unit } } linesOfBusiness { code applicable } references { ordinal doi } decidable requirements { key question } } } }`;
 const LIST = `query($on: Date) { guidelines(first: 100, effectiveOn: $on) { totalCount edges { node { number currentVersion { title implementationDate codes { code description } } } } } }`;
-
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(fields[11]) + Number(fields[12]); // utime, stime
-}
-
-function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start`)), 120_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const match = ready.exec(chunk.toString());
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(match[1]) });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`${args[0]} exited ${code}`)));
-  });
-}
-
-interface Measured { requestsPerSecond: number; cpuMicrosPerRequest: number; p50: number; p99: number; failed: number }
-
-async function measure(pid: number, url: string, bodies: string[], authorization: string): Promise<Measured> {
-  const file = join(work, `bodies-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(bodies));
-  const before = cpuTicks(pid);
-  const client = spawn(process.execPath, ['--import', 'tsx', 'bench/support/load-client.ts', url, file, values.seconds, values.connections, authorization], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  client.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise((resolve) => client.on('exit', resolve));
-  const ticks = cpuTicks(pid) - before;
-  const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { requestsPerSecond: number; total: number; p50: number; p99: number; errors: number; non2xx: number };
-  return { requestsPerSecond: result.requestsPerSecond, cpuMicrosPerRequest: ((ticks / TICKS_PER_SECOND) * 1e6) / Math.max(1, result.total), p50: result.p50, p99: result.p99, failed: result.errors + result.non2xx };
-}
 
 const median = (numbers: number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] as number;
 
@@ -83,21 +46,19 @@ try {
   await loadShippedGuidelines(database);
   const count = Number(values.guidelines);
   const loadStarted = performance.now();
-  for (let index = 0; index < count; index += 1) {
-    const { fileName, text } = syntheticGuideline(index);
-    await ingestDocument(database, { fileName, bytes: new TextEncoder().encode(text) });
-  }
+  const documents = await syntheticCatalogDocuments(count);
+  for (let index = 0; index < count; index += 100) await ingestDocuments(database, documents.slice(index, index + 100));
   console.log(`catalog: 6 shipped + ${count} synthetic guidelines on ${database.provider} (loaded in ${((performance.now() - loadStarted) / 1000).toFixed(0)} s)`);
   const { token } = await createApiKey(database.client, { name: 'bench', role: 'admin', expiresAt: null });
   await database.close();
   const authorization = `Bearer ${token}`;
 
   const { NODE_ENV: _unset, ...environment } = process.env;
-  const api = await start(['src/cli/start.ts'], { ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false' }, /GraphQL endpoint: http:\/\/127\.0\.0\.1:(\d+)\//);
+  const api = await start(['src/cli/start.ts'], { ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false' }, API_READY);
   children.push(api.child);
   const apiUrl = `http://127.0.0.1:${api.port}/graphql`;
   // The same server with the whole-response cache off: what a cache miss costs.
-  const uncached = await start(['src/cli/start.ts'], { ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false', RESPONSE_CACHE: 'false' }, /GraphQL endpoint: http:\/\/127\.0\.0\.1:(\d+)\//);
+  const uncached = await start(['src/cli/start.ts'], { ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false', RESPONSE_CACHE: 'false' }, API_READY);
   children.push(uncached.child);
 
   const numbers = ['Evolut_CG_3258', 'Evolut_CG_3301', 'Evolut_CG_3340', ...Array.from({ length: 5 }, (_, i) => `Evolut_CG_${50000 + Math.floor((i * count) / 5)}`)];
@@ -133,8 +94,8 @@ try {
     const ours: Measured[] = [];
     const theirs: Measured[] = [];
     for (let round = 0; round < Number(values.rounds); round += 1) {
-      ours.push(await measure(server.child.pid as number, `http://127.0.0.1:${server.port}/graphql`, bodies, authorization));
-      theirs.push(await measure(floor.child.pid as number, `http://127.0.0.1:${floor.port}/graphql`, bodies, ''));
+      ours.push(await measure(work, server.child.pid as number, `http://127.0.0.1:${server.port}/graphql`, bodies, authorization, values.seconds, values.connections));
+      theirs.push(await measure(work, floor.child.pid as number, `http://127.0.0.1:${floor.port}/graphql`, bodies, '', values.seconds, values.connections));
     }
     const rate = (list: Measured[]) => list.map((item) => item.requestsPerSecond);
     const cpu = (list: Measured[]) => list.map((item) => item.cpuMicrosPerRequest);

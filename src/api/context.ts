@@ -30,10 +30,12 @@ export function createLoaders(database: Database, catalog: VersionCatalog): Load
       const rows = new Map((await findGuidelinesByIds(database.client, ids)).map((row) => [row.id, row]));
       return ids.map((id) => rows.get(id) ?? null);
     }),
-    versionsOfGuideline: new DataLoader(async (ids) => {
-      const summaries = await versionSummaries(database.client, ids);
-      return ids.map((id) => summaries.filter((summary) => summary.guidelineId === id));
-    }),
+    // A guideline's versions change only with the catalog, whose every change clears these lookups.
+    versionsOfGuideline: new DataLoader((ids) => catalog.lookupMany('versions-of:', ids, async (missing) => {
+      const byGuideline = new Map<string, VersionSummary[]>(missing.map((id) => [id, []]));
+      for (const summary of await versionSummaries(database.client, missing)) byGuideline.get(summary.guidelineId)?.push(summary);
+      return missing.map((id) => byGuideline.get(id) ?? []);
+    })),
     version: new DataLoader((ids) => catalog.getMany(ids)),
   };
 }

@@ -81,12 +81,44 @@ export class VersionCatalog {
     if (!this.cachesIncomplete) return load();
     const known = this.#lookups.get(key);
     if (known) return known as Promise<T>;
-    if (this.#lookups.size >= this.capacity * 4) this.#lookups.delete(this.#lookups.keys().next().value as string);
-    const lookups = this.#lookups;
     const loading = load();
-    lookups.set(key, loading);
-    loading.catch(() => lookups.delete(key));
+    this.#rememberLookup(key, loading);
     return loading;
+  }
+
+  /**
+   * Lookups of many keys at once (a page of guidelines' version summaries): the remembered ones
+   * are taken, the rest loaded in one call (`load` answers in the order of the keys it is given)
+   * and remembered each, under the same rule as `lookup`.
+   */
+  async lookupMany<T>(prefix: string, keys: readonly string[], load: (keys: readonly string[]) => Promise<readonly T[]>): Promise<T[]> {
+    if (!this.cachesIncomplete) return [...(await load(keys))];
+    const answers = new Map<string, Promise<unknown>>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const known = this.#lookups.get(prefix + key);
+      if (known) answers.set(key, known);
+      else if (!answers.has(key)) missing.push(key);
+    }
+    if (missing.length > 0) {
+      const loading = load(missing);
+      missing.forEach((key, index) => {
+        const one = loading.then((values) => values[index] as T);
+        answers.set(key, one);
+        this.#rememberLookup(prefix + key, one);
+      });
+    }
+    return Promise.all(keys.map((key) => answers.get(key) as Promise<T>));
+  }
+
+  #rememberLookup(key: string, loading: Promise<unknown>): void {
+    // Lookups are small (a guideline's id, its version summaries, a page of ids): many fit.
+    if (this.#lookups.size >= this.capacity * 20) this.#lookups.delete(this.#lookups.keys().next().value as string);
+    const lookups = this.#lookups;
+    lookups.set(key, loading);
+    loading.catch(() => {
+      if (lookups.get(key) === loading) lookups.delete(key);
+    });
   }
 
   clear(): void {

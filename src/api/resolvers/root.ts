@@ -63,7 +63,8 @@ export const queryResolvers: QueryResolvers = {
   },
   guideline: async (_root, { number }, context) => {
     if (number.length > 100) throw badInput('number is at most 100 characters', [{ field: 'number', message: 'too long' }]);
-    const [guideline] = await findGuidelinesByNumbers(context.database.client, [number.trim()]);
+    const trimmed = number.trim();
+    const [guideline] = await context.catalog.lookup(`guideline-number:${trimmed}`, () => findGuidelinesByNumbers(context.database.client, [trimmed]));
     return guideline ?? null;
   },
   guidelines: async (_root, args, context) => {
@@ -73,9 +74,10 @@ export const queryResolvers: QueryResolvers = {
       if (value && value.length > 100) throw badInput(`${field} is at most 100 characters`, [{ field, message: 'too long' }]);
     }
     const after = args.after ? decodeCursor(args.after) : null;
-    const { rows, totalCount } = await pageOfMatchingGuidelines(context.database.client, context.database.provider, {
-      drug: args.drug, hcpcsCode: args.hcpcsCode, lineOfBusiness: args.lineOfBusiness, effectiveOn: args.effectiveOn ? dateOf(args.effectiveOn) : null,
-    }, after, first + 1);
+    const filter = { drug: args.drug, hcpcsCode: args.hcpcsCode, lineOfBusiness: args.lineOfBusiness, effectiveOn: args.effectiveOn ? dateOf(args.effectiveOn) : null };
+    // Which guidelines match changes only with the catalog: remembered until its next change.
+    const { rows, totalCount } = await context.catalog.lookup(`guideline-page:${JSON.stringify([filter, after, first])}`, () =>
+      pageOfMatchingGuidelines(context.database.client, context.database.provider, filter, after, first + 1));
     const page = rows.slice(0, first);
     return {
       edges: page.map((node) => ({ node, cursor: encodeCursor(node.number) })),
