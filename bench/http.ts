@@ -25,7 +25,7 @@ import { loadShippedGuidelines } from '../src/services/load-shipped-guidelines.t
 import { prepareDatabase } from '../src/store/prepare-database.ts';
 import { scratchDatabase } from '../test/support/test-database.ts';
 import type { Measured } from './support/processes.ts';
-import { API_READY, measure, start, syntheticCatalogDocuments } from './support/processes.ts';
+import { API_READY, BENCH_KEY_RATE, measure, start, syntheticCatalogDocuments } from './support/processes.ts';
 
 const { values } = parseArgs({ options: { guidelines: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' } } });
 const work = mkdtempSync(join(tmpdir(), 'bench-http-'));
@@ -54,11 +54,11 @@ try {
   const authorization = `Bearer ${token}`;
 
   const { NODE_ENV: _unset, ...environment } = process.env;
-  const api = await start(['src/cli/start.ts'], { ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false' }, API_READY);
+  const api = await start(['src/cli/start.ts'], { ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false', RATE_LIMIT_PER_KEY: BENCH_KEY_RATE }, API_READY);
   children.push(api.child);
   const apiUrl = `http://127.0.0.1:${api.port}/graphql`;
   // The same server with the whole-response cache off: what a cache miss costs.
-  const uncached = await start(['src/cli/start.ts'], { ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false', RESPONSE_CACHE: 'false' }, API_READY);
+  const uncached = await start(['src/cli/start.ts'], { ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false', RATE_LIMIT_PER_KEY: BENCH_KEY_RATE, RESPONSE_CACHE: 'false' }, API_READY);
   children.push(uncached.child);
 
   const numbers = ['Evolut_CG_3258', 'Evolut_CG_3301', 'Evolut_CG_3340', ...Array.from({ length: 5 }, (_, i) => `Evolut_CG_${50000 + Math.floor((i * count) / 5)}`)];

@@ -20,7 +20,7 @@ import { ingestDocuments } from '../src/services/ingest-document.ts';
 import { loadShippedGuidelines } from '../src/services/load-shipped-guidelines.ts';
 import { prepareDatabase } from '../src/store/prepare-database.ts';
 import { scratchDatabase } from '../test/support/test-database.ts';
-import { API_READY, measure, rssMegabytes, start, syntheticCatalogDocuments } from './support/processes.ts';
+import { API_READY, BENCH_KEY_RATE, measure, rssMegabytes, start, syntheticCatalogDocuments } from './support/processes.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, connections: { type: 'string', default: '20' }, guidelines: { type: 'string', default: '1000' } } });
 const seconds = String(Math.min(Number(values.seconds), 300));
@@ -62,7 +62,7 @@ async function run(label: string, postgresServer: string | null): Promise<void> 
     const { token } = await createApiKey(database.client, { name: 'load test', role: 'admin', expiresAt: null });
     await database.close();
     const { NODE_ENV: _unset, ...environment } = process.env;
-    const server = await start(['src/cli/start.ts'], { ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false' }, API_READY);
+    const server = await start(['src/cli/start.ts'], { ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false', RATE_LIMIT_PER_KEY: BENCH_KEY_RATE }, API_READY);
     const pid = server.child.pid as number;
     try {
       const rssStart = rssMegabytes(pid);

@@ -16,7 +16,7 @@ import { ingestDocuments } from '../src/services/ingest-document.ts';
 import { loadShippedGuidelines } from '../src/services/load-shipped-guidelines.ts';
 import { prepareDatabase } from '../src/store/prepare-database.ts';
 import { scratchDatabase } from '../test/support/test-database.ts';
-import { API_READY, measure, start, syntheticCatalogDocuments } from './support/processes.ts';
+import { API_READY, BENCH_KEY_RATE, measure, start, syntheticCatalogDocuments } from './support/processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,7 +67,7 @@ try {
   const { NODE_ENV: _unset, ...environment } = process.env;
   const profiles = join(work, 'profiles');
   const server = await start(['src/cli/start.ts'], {
-    ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false', RESPONSE_CACHE: values.cache === 'off' ? 'false' : 'true',
+    ...environment, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLAYGROUND: 'false', ALLOW_ANONYMOUS_READ: 'false', RATE_LIMIT_PER_KEY: BENCH_KEY_RATE, RESPONSE_CACHE: values.cache === 'off' ? 'false' : 'true',
   }, API_READY, ['--cpu-prof', `--cpu-prof-dir=${profiles}`]);
   const url = `http://127.0.0.1:${server.port}/graphql`;
   // Warm up (JIT, caches) before the measured load, which the profile then mostly covers.

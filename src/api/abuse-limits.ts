@@ -3,6 +3,9 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { DEFAULT_SELECTION_LIMITS } from './selection-limits.ts';
+import type { RateLimits } from './rate-limits.ts';
+import { DEFAULT_RATE_LIMITS } from './rate-limits.ts';
 
 /** Limits applied before a query executes; each can be overridden from the environment. */
 export interface AbuseLimits {
@@ -13,9 +16,25 @@ export interface AbuseLimits {
   readonly maxDirectives: number;
   /** Milliseconds a request may take before the caller gets a TIMEOUT error. */
   readonly timeoutMs: number;
+  /** Checked before validation (see selection-limits.ts). */
+  readonly maxSelections: number;
+  readonly maxRepeats: number;
+  readonly maxFragments: number;
 }
 
-export const DEFAULT_LIMITS: AbuseLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxCost: 5000, maxDirectives: 20, timeoutMs: 10_000 };
+export const DEFAULT_LIMITS: AbuseLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxCost: 5000, maxDirectives: 20, timeoutMs: 10_000, ...DEFAULT_SELECTION_LIMITS };
+
+export function rateLimitsFromEnvironment(env: NodeJS.ProcessEnv): RateLimits {
+  const read = (name: string, fallback: number): number => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  return {
+    perKeyPerSecond: read('RATE_LIMIT_PER_KEY', DEFAULT_RATE_LIMITS.perKeyPerSecond),
+    perAddressPerSecond: read('RATE_LIMIT_PER_ADDRESS', DEFAULT_RATE_LIMITS.perAddressPerSecond),
+    failedKeysPerMinute: read('RATE_LIMIT_FAILED_KEYS_PER_MINUTE', DEFAULT_RATE_LIMITS.failedKeysPerMinute),
+  };
+}
 
 export function limitsFromEnvironment(env: NodeJS.ProcessEnv): AbuseLimits {
   const read = (name: string, fallback: number): number => {
@@ -29,6 +48,9 @@ export function limitsFromEnvironment(env: NodeJS.ProcessEnv): AbuseLimits {
     maxCost: read('GRAPHQL_MAX_COST', DEFAULT_LIMITS.maxCost),
     maxDirectives: read('GRAPHQL_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives),
     timeoutMs: read('GRAPHQL_TIMEOUT_MS', DEFAULT_LIMITS.timeoutMs),
+    maxSelections: read('GRAPHQL_MAX_SELECTIONS', DEFAULT_LIMITS.maxSelections),
+    maxRepeats: read('GRAPHQL_MAX_REPEATED_FIELDS', DEFAULT_LIMITS.maxRepeats),
+    maxFragments: read('GRAPHQL_MAX_FRAGMENTS', DEFAULT_LIMITS.maxFragments),
   };
 }
 

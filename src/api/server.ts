@@ -14,6 +14,9 @@ import { VersionCatalog } from '../services/version-catalog.ts';
 import { CatalogGeneration } from '../services/catalog-generation.ts';
 import type { CachedResponse } from './response-cache.ts';
 import { BoundedSet, CacheableQueries, ResponseCache } from './response-cache.ts';
+import { selectionProblem } from './selection-limits.ts';
+import type { RateLimits } from './rate-limits.ts';
+import { DEFAULT_RATE_LIMITS, RequestRateLimits } from './rate-limits.ts';
 import { createDraftEvaluator, DEFAULT_DRAFT_DEADLINE_MS } from '../services/draft-evaluator.ts';
 import type { ApiContext } from './context.ts';
 import { createLoaders } from './context.ts';
@@ -48,6 +51,8 @@ export interface ServerOptions {
   readonly responseCache?: boolean;
   /** How often the catalog's generation is polled, to see ingestion by another process; default 500 ms. */
   readonly generationPollMs?: number;
+  /** Requests per second per API key and per address (default DEFAULT_RATE_LIMITS). */
+  readonly rateLimits?: RateLimits;
 }
 
 export interface ApiServer {
@@ -106,6 +111,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const cacheable = new CacheableQueries();
   // Request bodies already known to be catalog queries (bounded like the cache itself).
   const cacheableBodies = new BoundedSet(2000);
+  const soundShapes = new BoundedSet(2000);
   generation.onChange(() => {
     responses?.clear();
     catalog.clear();
@@ -118,6 +124,9 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const protection = armor(limits, options.introspection);
   const schema = enforceRoles(makeExecutableSchema({ typeDefs, resolvers: resolvers as never }));
   const verifier = new ApiKeyVerifier(database.client);
+  const rates = new RequestRateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS);
+  const tooMany = (response: ServerResponse, seconds: number, message: string): void =>
+    send(response, 429, 'application/json', JSON.stringify({ errors: [{ message, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds } }] }), { 'retry-after': String(seconds) });
   const apollo = new ApolloServer<ApiContext>({
     schema,
     validationRules: protection.validationRules,
@@ -201,6 +210,13 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     send(response, 503, 'application/json', JSON.stringify({ errors: [{ message: `the request took longer than ${limits.timeoutMs} ms`, extensions: { code: 'TIMEOUT' } }] }));
 
   const handleGraphQL = async (request: IncomingMessage, response: ServerResponse, requestId: string, url: { pathname: string; search: string }, timedOut: Promise<'timeout'>, isExpired: () => boolean): Promise<void> => {
+    const address = request.socket.remoteAddress ?? 'unknown';
+    const authorization = request.headers.authorization ?? '';
+    // Anonymous callers are counted by address before their body is even read.
+    if (authorization === '') {
+      const wait = await rates.forAddress(address);
+      if (wait !== null) return tooMany(response, wait, `more than the allowed requests per second from this address without an API key; retry after ${wait} s`);
+    }
     let body: string;
     try {
       const read = await Promise.race([request.method === 'POST' ? readBody(request, maxBodyBytes) : Promise.resolve(''), timedOut]);
@@ -214,14 +230,21 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       if (error instanceof BodyTooLarge) return send(response, 413, 'application/json', JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
       throw error;
     }
-    const authorization = request.headers.authorization ?? '';
     let caller: Caller = options.anonymousRead ? { role: 'reader', authenticated: false } : { role: null, authenticated: false };
     if (authorization !== '') {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+      // The key's public prefix (gpa_<prefix>.<secret>), never the secret, counts its requests and failures.
+      const prefix = token?.split('.')[0]?.slice(0, 40) ?? '';
+      // A prefix that keeps failing is not given another key check (a scrypt each) for a while.
+      const blocked = await rates.keyChecksBlocked(prefix);
+      if (blocked !== null) return tooMany(response, blocked, `too many failed checks of this API key; retry after ${blocked} s`);
       const role = token ? await verifier.roleOf(token, clock()) : null;
       if (!role) {
+        await rates.keyCheckFailed(prefix);
         return send(response, 401, 'application/json', JSON.stringify({ errors: [{ message: 'the API key is unknown, revoked or expired', extensions: { code: 'UNAUTHENTICATED' } }] }), { 'www-authenticate': 'Bearer' });
       }
+      const wait = await rates.forKey(prefix);
+      if (wait !== null) return tooMany(response, wait, `more than the allowed requests per second for this API key; retry after ${wait} s`);
       caller = { role, authenticated: true };
     }
     roles.set(response, caller.authenticated ? (caller.role ?? 'none') : 'anonymous');
@@ -259,6 +282,14 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     if (cacheKey !== null) cacheableBodies.add(body);
     const cached = cacheKey !== null ? responses?.get(cacheKey) : undefined;
     if (cached) return sendCached(cached);
+    // The query's shape is checked before GraphQL validates it (whose cost grows with the square of
+    // repeated fields), for every caller; a query text found sound once is not checked again.
+    const queryText = query ?? (request.method === 'GET' ? new URLSearchParams(url.search).get('query') : null);
+    if (queryText !== null && !soundShapes.has(queryText)) {
+      const problem = selectionProblem(queryText, limits, limits.maxTokens);
+      if (problem) return send(response, 400, 'application/json', JSON.stringify({ errors: [{ message: problem, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }));
+      soundShapes.add(queryText);
+    }
     const generationAtStart = generation.value;
     const result = await Promise.race([
       apollo.executeHTTPGraphQLRequest({

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { ApiServer } from '../../src/api/server.ts';
+import type { RateLimits } from '../../src/api/rate-limits.ts';
 import type { AbuseLimits } from '../../src/api/abuse-limits.ts';
 import { DEFAULT_LIMITS } from '../../src/api/abuse-limits.ts';
 import { createApiServer } from '../../src/api/server.ts';
@@ -31,7 +32,7 @@ export interface TestServer {
 }
 
 /** A real HTTP server on 127.0.0.1 (ephemeral port) over a fresh database with the shipped guidelines. */
-export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean; limits?: Partial<AbuseLimits>; draftDeadlineMs?: number; responseCache?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean; limits?: Partial<AbuseLimits>; draftDeadlineMs?: number; responseCache?: boolean; rateLimits?: RateLimits } = {}): Promise<TestServer> {
   const statements: string[] = [];
   const db = await createTestDatabase({ onQuery: (sql) => statements.push(sql) });
   const summary = await loadShippedGuidelines(db.database);
@@ -43,6 +44,7 @@ export async function startTestServer(options: { playground?: boolean; now?: Dat
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     ...(options.draftDeadlineMs === undefined ? {} : { draftDeadlineMs: options.draftDeadlineMs }),
     ...(options.responseCache === undefined ? {} : { responseCache: options.responseCache }),
+    ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
   });
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) keys[role] = (await createApiKey(db.database.client, { name: `test ${role}`, role, expiresAt: null })).token;

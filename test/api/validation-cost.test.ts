@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { buildSchema, parse, validate } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/api/abuse-limits.ts';
+import { selectionProblem } from '../../src/api/selection-limits.ts';
+import type { TestServer } from '../support/api-server.ts';
+import { startTestServer } from '../support/api-server.ts';
+
+// One field repeated 1,900 times fits under the 2,000-token limit; graphql-js's overlapping-fields
+// rule compares every pair of them.
+const REPEATED = `{ ${Array.from({ length: 1900 }, () => '__typename').join(' ')} }`;
+const THROUGH_FRAGMENTS = `{ ${Array.from({ length: 250 }, () => '... on Query { __typename }').join(' ')} }`;
+
+let api: TestServer;
+beforeAll(async () => {
+  // The response cache off: every reader request runs through Apollo, as a miss does.
+  api = await startTestServer({ anonymousRead: true, responseCache: false });
+});
+afterAll(async () => api.stop());
+
+const percentile = (samples: number[], p: number): number => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * p))] as number;
+
+describe('a query costly to validate is refused before validation', () => {
+  it.each([['one field repeated 1,900 times', REPEATED], ['a field repeated through 250 inline fragments', THROUGH_FRAGMENTS]])('%s: refused with GRAPHQL_VALIDATION_FAILED, anonymously, and nothing runs', async (_name, query) => {
+    api.statements.length = 0;
+    const { status, body } = await api.graphqlAs(null, query);
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(body.errors?.[0]?.message).toMatch(/selected more than 3 times/);
+    expect(api.statements).toEqual([]);
+  });
+
+  it('the check costs a small fraction of what validation would (printed, not timed)', () => {
+    const document = parse(REPEATED, { maxTokens: DEFAULT_LIMITS.maxTokens });
+    const validating = performance.now();
+    validate(buildSchema('type Query { a: Int }'), document);
+    const validation = performance.now() - validating;
+    const checking = performance.now();
+    for (let i = 0; i < 10; i += 1) expect(selectionProblem(REPEATED, DEFAULT_LIMITS, DEFAULT_LIMITS.maxTokens)).not.toBeNull();
+    const check = (performance.now() - checking) / 10;
+    console.log(`validation cost: graphql-js validate ${validation.toFixed(1)} ms for the 1,900-field query; the shape check ${check.toFixed(2)} ms (${(validation / check).toFixed(0)}×)`);
+  });
+
+  it('while 8 anonymous clients send it nonstop, a reader with an API key keeps p95 under 100 ms', async () => {
+    // The attackers run in a process of their own, for a bounded time, against loopback.
+    const attack = `
+      const body = JSON.stringify({ query: ${JSON.stringify(REPEATED)} });
+      const until = Date.now() + 6000; let sent = 0; let limited = 0;
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        while (Date.now() < until) {
+          const response = await fetch(${JSON.stringify(`${api.url}/graphql`)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          await response.text(); sent += 1; if (response.status === 429) limited += 1;
+        }
+      }));
+      console.log(sent + ' ' + limited);`;
+    const attackers = spawn(process.execPath, ['--input-type=module', '-e', attack], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let sent = '';
+    attackers.stdout.on('data', (chunk: Buffer) => (sent += chunk.toString()));
+    const finished = new Promise((resolve) => attackers.on('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const latencies: number[] = [];
+    const numbers = ['Evolut_CG_3258', 'Evolut_CG_3301', 'Evolut_CG_3340', 'Evolut_CG_3312', 'Evolut_CG_3355', 'Evolut_CG_3362'];
+    for (let i = 0; i < 60; i += 1) {
+      const started = performance.now();
+      const { status } = await api.graphqlAs('reader', `{ guideline(number: "${numbers[i % numbers.length]}") { number currentVersion { title exclusions { key text } } } }`);
+      latencies.push(performance.now() - started);
+      expect(status).toBe(200);
+    }
+    await finished;
+    const [total = 0, limited = 0] = sent.trim().split(' ').map(Number);
+    console.log(`under attack: ${total} attacking requests in 6 s from 8 anonymous clients (${limited} answered 429 by the per-address rate limit, the rest refused by the shape check); the reader's p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms over 60 requests`);
+    expect(total).toBeGreaterThan(100);
+    expect(limited).toBeGreaterThan(0);
+    expect(percentile(latencies, 0.95)).toBeLessThan(100);
+  }, 30_000);
+});
+
+describe('rate limits answer 429 with Retry-After', () => {
+  it('per address without a key, per key with one, and a key prefix that keeps failing is not checked again', async () => {
+    const limited = await startTestServer({ anonymousRead: true, rateLimits: { perAddressPerSecond: 5, perKeyPerSecond: 8, failedKeysPerMinute: 3 } });
+    try {
+      const statuses = async (count: number, send: () => Promise<Response>) => {
+        const responses = await Promise.all(Array.from({ length: count }, send));
+        return responses.map((response) => ({ status: response.status, retryAfter: response.headers.get('retry-after') }));
+      };
+      const post = (authorization?: string) => () => fetch(`${limited.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const anonymous = await statuses(12, post());
+      expect(anonymous.filter((answer) => answer.status === 200).length).toBe(5);
+      expect(anonymous.filter((answer) => answer.status === 429).every((answer) => Number(answer.retryAfter) >= 1)).toBe(true);
+      const keyed = await statuses(12, post(`Bearer ${limited.keys.reader}`));
+      expect(keyed.filter((answer) => answer.status === 200).length).toBe(8);
+      expect(keyed.filter((answer) => answer.status === 429).length).toBe(4);
+      // Wrong secrets for the admin key's prefix: 3 checked (401), then refused unchecked (429);
+      // the reader's key, another prefix, is unaffected once its second has passed.
+      const prefix = limited.keys.admin.split('.')[0] as string;
+      const wrong: number[] = [];
+      for (let i = 0; i < 6; i += 1) wrong.push((await post(`Bearer ${prefix}.wrong-secret-${i}`)()).status);
+      expect(wrong).toEqual([401, 401, 401, 429, 429, 429]);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await post(`Bearer ${limited.keys.reader}`)()).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
