@@ -27,12 +27,13 @@ const program = new Command()
   .argument('<paths...>', 'guideline documents or folders holding them')
   .option('--no-progress', 'never draw a progress bar')
   .option('--verbose', 'also print notes (wrapped lines joined, repeated criteria)')
+  .option('--follow-symlinks', 'read documents through symbolic links (refused by default)')
   .option('--batch-size <documents>', `documents per transaction (default ${INGEST_BATCH_DOCUMENTS}); smaller batches hold the write lock for less time`, (value) => {
     const size = Number(value);
     if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new InvalidArgumentError('a whole number from 1 to 10000');
     return size;
   })
-  .action(async (paths: string[], options: { progress: boolean; verbose?: boolean; batchSize?: number }) => {
+  .action(async (paths: string[], options: { progress: boolean; verbose?: boolean; batchSize?: number; followSymlinks?: boolean }) => {
     const files = expandDocumentPaths(paths);
     const { database } = await prepareDatabase(databaseUrl());
     const bar = options.progress && process.stderr.isTTY && files.length > 1
@@ -45,7 +46,7 @@ const program = new Command()
         bar?.increment({ file: result.fileName });
         messages.push(...formatDiagnostics(result, options.verbose ?? false));
         if (!bar && files.length <= 20) console.log(`${result.status.padEnd(9)} ${result.fileName}${result.guidelineNumber ? ` (${result.guidelineNumber})` : ''}`);
-      }, process.cwd(), { batchDocuments: options.batchSize });
+      }, process.cwd(), { batchDocuments: options.batchSize, followSymlinks: options.followSymlinks ?? false });
       bar?.stop();
       for (const line of messages) console.error(line);
       const undecidable = summary.results.filter((result) => result.status === 'loaded' && result.decidable === false).length;

@@ -26,3 +26,15 @@ export class DomainError extends Error {
 export function badInput(message: string, fields: readonly FieldProblem[] = []): DomainError {
   return new DomainError('BAD_USER_INPUT', message, fields);
 }
+
+/**
+ * Control characters (C0, DEL, C1) never belong in an identifier, a code or a search: PostgreSQL
+ * refuses a NUL in text outright (an internal error), SQLite stores it. Refused alike on both.
+ */
+export function refuseControlCharacters(fields: Readonly<Record<string, string | null | undefined>>): void {
+  for (const [field, value] of Object.entries(fields)) {
+    if (typeof value === 'string' && /[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+      throw badInput(`${field} contains a control character`, [{ field, message: 'contains a control character' }]);
+    }
+  }
+}

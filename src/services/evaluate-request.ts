@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Determination, DeterminationOutcome, DeterminationResult, FactRequirementView, ReasonView } from '../domain/determination.ts';
-import { badInput, DomainError } from '../domain/errors.ts';
+import { badInput, DomainError, refuseControlCharacters } from '../domain/errors.ts';
 import { epochDay, isoDate, startOfDay } from '../domain/calendar.ts';
 import type { CompiledRuleSet } from '../rules/compile-rule-set.ts';
 import type { Decision } from '../rules/decide.ts';
@@ -137,7 +137,10 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
   const day = epochDay(input.dateOfService);
   if (day === null) throw badInput(`dateOfService "${input.dateOfService}" is not a real calendar date (YYYY-MM-DD)`, [{ field: 'dateOfService', message: 'not a date' }]);
   if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(input.lineOfBusiness)) throw badInput('lineOfBusiness must be a code such as COMMERCIAL or MEDICAID', [{ field: 'lineOfBusiness', message: 'not a line-of-business code' }]);
+  // The date of service a prior authorization can have: none before 1990, none beyond 2100.
+  if (day < EARLIEST_SERVICE_DAY || day > LATEST_SERVICE_DAY) throw badInput(`dateOfService ${input.dateOfService} is outside 1990-01-01 to 2100-12-31`, [{ field: 'dateOfService', message: 'out of range' }]);
   const key = input.idempotencyKey ?? null;
+  refuseControlCharacters({ guidelineNumber: input.guidelineNumber, hcpcsCode: input.hcpcsCode, drug: input.drug, idempotencyKey: key, versionId: input.versionId });
   if (key !== null && (key.length < 8 || key.length > 128)) throw badInput('idempotencyKey must be 8 to 128 characters', [{ field: 'idempotencyKey', message: 'bad length' }]);
   // Shape checks that hold whatever the version: even a request that cannot be decided is refused
   // (and nothing stored) when it is malformed.
@@ -145,6 +148,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
     throw badInput(`at most ${MAX_FACTS} facts, with keys of at most 200 characters`, [{ field: 'facts', message: 'too many or too long' }]);
   }
   if ((input.evidence ?? []).length > MAX_EVIDENCE_ITEMS) throw badInput(`at most ${MAX_EVIDENCE_ITEMS} evidence items`, [{ field: 'evidence', message: 'too many' }]);
+  refuseOutlandishFacts(input, day);
   const hash = requestHash(input);
   if (key !== null) {
     const previous = await findDeterminationByIdempotencyKey(client, key);
@@ -165,6 +169,12 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
     const summary = versionInEffect(summaries, startOfDay(input.dateOfService) as Date);
     version = summary ? await catalog.get(summary.id) : null;
   }
+  // A line of business the version does not list at all is a mistake in the request (a typo, an
+  // unknown plan), not a permanent NOT_APPLICABLE; only a listed, unchecked one is NOT_APPLICABLE.
+  const lines = version?.document.linesOfBusiness ?? [];
+  if (version && lines.length > 0 && !lines.some((line) => line.code === input.lineOfBusiness)) {
+    throw badInput(`lineOfBusiness ${input.lineOfBusiness} is not listed by ${guideline.number} (it lists ${lines.map((line) => line.code).join(', ')})`, [{ field: 'lineOfBusiness', message: 'not listed by the guideline' }]);
+  }
   const code = input.hcpcsCode?.trim().toUpperCase();
   if (version && code && !version.document.codes.some((candidate) => candidate.code === code)) {
     throw new DomainError('NOT_FOUND', `the version of ${guideline.number} in effect on ${input.dateOfService} does not list code ${code}`, [{ field: 'hcpcsCode', message: 'not listed by the version that applies' }]);
@@ -184,7 +194,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
     const request = readRawRequest(ruleSet, { dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness, facts: input.facts, evidence: input.evidence ?? [] });
     const decision = decide(ruleSet, request);
     const { factsUsed, ...result } = renderDecision(ruleSet, decision);
-    row = { ...base, versionId: version.id, ruleSetSha256: version.ruleSet.sha256, outcome: decision.outcome, factsUsed, evidence: input.evidence ?? [], result };
+    row = { ...base, versionId: version.id, ruleSetSha256: version.ruleSet.sha256, outcome: decision.outcome, factsUsed, evidence: evidenceAsStored(ruleSet, input.evidence ?? []), result };
   }
   try {
     return toDetermination(await insertDetermination(database, row, new Date()));
@@ -196,6 +206,40 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
     }
     throw error;
   }
+}
+
+const EARLIEST_SERVICE_DAY = epochDay('1990-01-01') as number;
+const LATEST_SERVICE_DAY = epochDay('2100-12-31') as number;
+const EARLIEST_FACT_DAY = epochDay('1900-01-01') as number;
+const MAX_CITATION = 1000;
+
+/**
+ * What holds whatever the outcome, even when no rule set can read the facts: a fact written as a
+ * date is a real date between 1900 and the date of service, no string is longer than a form's
+ * field, and an evidence citation is at most 1,000 characters.
+ */
+function refuseOutlandishFacts(input: EvaluateInput, dateOfService: number): void {
+  for (const fact of input.facts) {
+    refuseControlCharacters({ [`facts.${fact.key}`]: fact.key });
+    if (typeof fact.value !== 'string') continue;
+    if (fact.value.length > 200) throw badInput(`facts.${fact.key} is longer than 200 characters`, [{ field: `facts.${fact.key}`, message: 'too long' }]);
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(fact.value) ? epochDay(fact.value) : null;
+    if (day !== null && (day < EARLIEST_FACT_DAY || day > dateOfService)) {
+      throw badInput(`facts.${fact.key}: ${fact.value} is not between 1900-01-01 and the date of service`, [{ field: `facts.${fact.key}`, message: 'date out of range' }]);
+    }
+  }
+  for (const [index, item] of (input.evidence ?? []).entries()) {
+    const citation = (item as { citation?: unknown }).citation;
+    if (typeof citation === 'string' && citation.length > MAX_CITATION) {
+      throw badInput(`evidence[${index}].citation is longer than ${MAX_CITATION} characters`, [{ field: `evidence[${index}].citation`, message: 'too long' }]);
+    }
+  }
+}
+
+/** Evidence as stored with a determination: the fields the rules read, and the citation (bounded above). */
+function evidenceAsStored(ruleSet: CompiledRuleSet, evidence: readonly Readonly<Record<string, unknown>>[]): Record<string, unknown>[] {
+  const read = new Set([...ruleSet.evidenceFields.map((field) => field.key), 'citation']);
+  return evidence.map((item) => Object.fromEntries(Object.entries(item).filter(([key, value]) => read.has(key) && value !== undefined && value !== null)));
 }
 
 function sameRequestOrFail(previous: DeterminationRow, hash: string): Determination {

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import type { Diagnostic, GuidelineDocument } from '../domain/document.ts';
 import { catalogChanged } from './catalog-generation.ts';
 import { bindRuleSetText, readYaml, ruleSetDiagnostics, schemaProblemPath } from './rule-set-diagnostics.ts';
@@ -13,6 +14,8 @@ import { saveVersions } from '../store/version-batch-writer.ts';
 
 /** Guideline documents are a few tens of kilobytes; anything this large is not one. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
+/** A rule set (or its cases) is a few kilobytes of YAML; the largest shipped is under 40 KB. */
+export const MAX_RULE_SET_BYTES = 512 * 1024;
 
 export const IngestCode = {
   EmptyFile: 'INGEST_EMPTY_FILE',
@@ -21,6 +24,8 @@ export const IngestCode = {
   InvalidEncoding: 'INGEST_INVALID_ENCODING',
   VersionConflict: 'INGEST_VERSION_CONFLICT',
   RuleSetInvalid: 'INGEST_RULE_SET_INVALID',
+  RuleSetTooLarge: 'INGEST_RULE_SET_TOO_LARGE',
+  Symlink: 'INGEST_SYMLINK',
   CasesInvalid: 'INGEST_CASES_INVALID',
   CaseFailed: 'RULES_CASE_FAILED',
 } as const;
@@ -29,7 +34,7 @@ export interface IngestInput {
   readonly fileName: string;
   readonly bytes: Uint8Array;
   /** The reviewed rule set authored beside the document, if there is one (YAML), with its own test cases if it has them. */
-  readonly ruleSet?: { readonly fileName: string; readonly text: string; readonly cases?: { readonly fileName: string; readonly text: string } | undefined } | undefined;
+  readonly ruleSet?: { readonly fileName: string; readonly text: string; readonly byteLength?: number; readonly cases?: { readonly fileName: string; readonly text: string; readonly byteLength?: number } | undefined } | undefined;
 }
 
 export interface IngestResult {
@@ -50,10 +55,12 @@ function tooLargeMessage(byteLength: number): string {
 
 /** For callers that know the size before reading: a huge file is refused without loading it. */
 export function tooLargeResult(fileName: string, byteLength: number): IngestResult {
-  return {
-    fileName, status: 'rejected', guidelineNumber: null, versionId: null, sha256: null, decidable: null,
-    diagnostics: [{ code: IngestCode.TooLarge, severity: 'error', message: tooLargeMessage(byteLength), line: 1 }],
-  };
+  return refusedUnreadResult(fileName, IngestCode.TooLarge, tooLargeMessage(byteLength));
+}
+
+/** A file refused before it was read (too large, a symbolic link). */
+export function refusedUnreadResult(fileName: string, code: string, message: string): IngestResult {
+  return { fileName, status: 'rejected', guidelineNumber: null, versionId: null, sha256: null, decidable: null, diagnostics: [{ code, severity: 'error', message, line: 1 }] };
 }
 
 function rejectBytes(bytes: Uint8Array): { diagnostic: Diagnostic } | { text: string } {
@@ -115,6 +122,13 @@ function prepare(input: IngestInput, idsFor: (sha256: string) => () => string): 
   const { document, diagnostics } = parseGuideline(checked.text);
   if (!document) return { result: { ...base, status: 'rejected', guidelineNumber: null, versionId: null, diagnostics } };
   const guidelineNumber = document.header.guidelineNumber;
+  for (const file of [input.ruleSet, input.ruleSet?.cases]) {
+    const size = file ? (file.byteLength ?? new TextEncoder().encode(file.text).byteLength) : 0;
+    if (file && size > MAX_RULE_SET_BYTES) {
+      const problem = { code: IngestCode.RuleSetTooLarge, severity: 'error' as const, message: `${file.fileName} has ${size} bytes; a rule set or its cases has at most ${MAX_RULE_SET_BYTES}`, line: 1, file: file.fileName };
+      return { result: { ...base, status: 'rejected', guidelineNumber, versionId: null, diagnostics: [...diagnostics, problem] } };
+    }
+  }
   const ruleSet = input.ruleSet ? checkRuleSet(input.ruleSet, document) : null;
   if (ruleSet && 'problems' in ruleSet) {
     return { result: { ...base, status: 'rejected', guidelineNumber, versionId: null, diagnostics: [...diagnostics, ...ruleSet.problems] } };
@@ -127,7 +141,8 @@ function prepare(input: IngestInput, idsFor: (sha256: string) => () => string): 
     base: { fileName: input.fileName, sha256, guidelineNumber, diagnostics },
     save: {
       guidelineNumber,
-      source: { id: sourceDocumentId, sha256, text: checked.text, byteLength: input.bytes.byteLength, fileName: input.fileName },
+      // Readers see the file's base name, never the operator's path (`../../etc/…`).
+      source: { id: sourceDocumentId, sha256, text: checked.text, byteLength: input.bytes.byteLength, fileName: basename(input.fileName) },
       buildRecords: ({ guidelineId }) => toVersionRecords(document, diagnostics, { versionId, guidelineId, sourceDocumentId, newId }),
       newGuidelineId: newId(),
       ruleSet: ruleSet?.row ?? null,
@@ -194,7 +209,7 @@ function checkRuleSet(file: NonNullable<IngestInput['ruleSet']>, document: Guide
     row: {
       name: source.name,
       sha256: createHash('sha256').update(file.text).digest('hex'),
-      fileName: file.fileName,
+      fileName: basename(file.fileName),
       source: file.text,
       reviewedBy: source.reviewedBy,
       reviewedOn: source.reviewedOn,

@@ -1,15 +1,16 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Database } from '../store/database.ts';
 import type { IngestInput, IngestOptions, IngestResult } from './ingest-document.ts';
-import { ingestDocuments, MAX_DOCUMENT_BYTES, tooLargeResult } from './ingest-document.ts';
+import { IngestCode, ingestDocuments, MAX_DOCUMENT_BYTES, MAX_RULE_SET_BYTES, refusedUnreadResult, tooLargeResult } from './ingest-document.ts';
 
 /** Guideline documents are the .txt files of the given paths; folders are searched recursively. */
 export function expandDocumentPaths(paths: readonly string[]): string[] {
   return paths.flatMap((path) => {
     if (!statSync(path).isDirectory()) return [path];
+    // Symbolic links are listed too, so that they are reported (refused unless followed), never skipped unseen.
     return readdirSync(path, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile() && entry.name.endsWith('.txt'))
+      .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.txt'))
       .map((entry) => join(entry.parentPath, entry.name))
       .sort();
   });
@@ -19,12 +20,16 @@ export function expandDocumentPaths(paths: readonly string[]): string[] {
  * A document's rule set is the file with the same name and the extension .rules.yaml; the rule
  * set's own test cases, if it has them, are beside it as .cases.yaml.
  */
-export function ruleSetBeside(documentPath: string, baseDir: string): { fileName: string; text: string; cases?: { fileName: string; text: string } } | undefined {
+export function ruleSetBeside(documentPath: string, baseDir: string): NonNullable<IngestInput['ruleSet']> | undefined {
   const path = documentPath.replace(/\.txt$/, '.rules.yaml');
   if (path === documentPath || !existsSync(path)) return undefined;
+  // A file too large to be a rule set is measured, never read (a 42 MB "rule set" once took 3.6 GB).
+  const read = (file: string) => {
+    const byteLength = statSync(file).size;
+    return { fileName: relative(baseDir, file) || file, text: byteLength > MAX_RULE_SET_BYTES ? '' : readFileSync(file, 'utf8'), byteLength };
+  };
   const casesPath = documentPath.replace(/\.txt$/, '.cases.yaml');
-  const cases = existsSync(casesPath) ? { cases: { fileName: relative(baseDir, casesPath) || casesPath, text: readFileSync(casesPath, 'utf8') } } : {};
-  return { fileName: relative(baseDir, path) || path, text: readFileSync(path, 'utf8'), ...cases };
+  return { ...read(path), ...(existsSync(casesPath) ? { cases: read(casesPath) } : {}) };
 }
 
 export interface IngestSummary {
@@ -49,7 +54,7 @@ export async function ingestFiles(
   files: readonly string[],
   onResult: (result: IngestResult) => void = () => {},
   baseDir = process.cwd(),
-  options: IngestOptions & { readonly batchDocuments?: number } = {},
+  options: IngestOptions & { readonly batchDocuments?: number; readonly followSymlinks?: boolean } = {},
 ): Promise<IngestSummary> {
   const batchDocuments = options.batchDocuments ?? INGEST_BATCH_DOCUMENTS;
   const results: IngestResult[] = [];
@@ -69,9 +74,13 @@ export async function ingestFiles(
     }
   };
   for (const [index, file] of files.entries()) {
-    const size = statSync(file).size;
     const fileName = relative(baseDir, file) || file;
     slots.push(undefined);
+    if (!options.followSymlinks && lstatSync(file).isSymbolicLink()) {
+      slots[index] = refusedUnreadResult(fileName, IngestCode.Symlink, 'the file is a symbolic link; links are not followed unless asked (--follow-symlinks)');
+      continue;
+    }
+    const size = statSync(file).size;
     if (size > MAX_DOCUMENT_BYTES) {
       slots[index] = tooLargeResult(fileName, size);
       continue;

@@ -29,6 +29,12 @@ export async function versionSummaries(client: Client, guidelineIds: readonly st
   return client.guidelineVersion.findMany({ where: { guidelineId: { in: [...guidelineIds] } }, select: summarySelect, orderBy: { effectiveFrom: 'asc' } });
 }
 
+/** Every line-of-business code some stored version lists, sorted. */
+export async function lineOfBusinessCodes(client: Client): Promise<string[]> {
+  const rows = await client.versionLineOfBusiness.findMany({ distinct: ['code'], select: { code: true }, orderBy: { code: 'asc' } });
+  return rows.map((row) => row.code);
+}
+
 export interface GuidelineFilter {
   readonly drug?: string | null;
   readonly hcpcsCode?: string | null;

@@ -1,4 +1,4 @@
-import { DomainError, badInput } from '../../domain/errors.ts';
+import { DomainError, badInput, refuseControlCharacters } from '../../domain/errors.ts';
 import { allCriteria } from '../../domain/criteria.ts';
 import { startOfDay } from '../../domain/calendar.ts';
 import { compareGuidelineVersions } from '../../services/version-comparison.ts';
@@ -6,7 +6,7 @@ import { analyzeImpact } from '../../services/analyze-impact.ts';
 import { evaluateRequest, toDetermination } from '../../services/evaluate-request.ts';
 import { searchGuidelines } from '../../services/search-guidelines.ts';
 import { findDetermination } from '../../store/determination-store.ts';
-import { findGuidelinesByNumbers, pageOfMatchingGuidelines } from '../../store/guideline-reader.ts';
+import { findGuidelinesByNumbers, lineOfBusinessCodes, pageOfMatchingGuidelines } from '../../store/guideline-reader.ts';
 import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types.ts';
 import { fromGlobalId } from '../global-id.ts';
 import type { ApiContext } from '../context.ts';
@@ -63,6 +63,7 @@ export const queryResolvers: QueryResolvers = {
   },
   guideline: async (_root, { number }, context) => {
     if (number.length > 100) throw badInput('number is at most 100 characters', [{ field: 'number', message: 'too long' }]);
+    refuseControlCharacters({ number });
     const trimmed = number.trim();
     const [guideline] = await context.catalog.lookup(`guideline-number:${trimmed}`, () => findGuidelinesByNumbers(context.database.client, [trimmed]));
     return guideline ?? null;
@@ -72,6 +73,13 @@ export const queryResolvers: QueryResolvers = {
     if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first must be 1 to 100', [{ field: 'first', message: 'out of range' }]);
     for (const [field, value] of [['drug', args.drug], ['hcpcsCode', args.hcpcsCode], ['lineOfBusiness', args.lineOfBusiness]] as const) {
       if (value && value.length > 100) throw badInput(`${field} is at most 100 characters`, [{ field, message: 'too long' }]);
+    }
+    refuseControlCharacters({ drug: args.drug, hcpcsCode: args.hcpcsCode, lineOfBusiness: args.lineOfBusiness });
+    // As strict as evaluateRequest: a line of business no stored version lists is a typo, not an empty page.
+    if (args.lineOfBusiness) {
+      const code = args.lineOfBusiness.trim().toUpperCase();
+      const known = await context.catalog.lookup('line-of-business-codes', () => lineOfBusinessCodes(context.database.client));
+      if (!known.includes(code)) throw badInput(`lineOfBusiness ${code} is not listed by any guideline (they list ${known.join(', ')})`, [{ field: 'lineOfBusiness', message: 'not listed by any guideline' }]);
     }
     const after = args.after ? decodeCursor(args.after) : null;
     const filter = { drug: args.drug, hcpcsCode: args.hcpcsCode, lineOfBusiness: args.lineOfBusiness, effectiveOn: args.effectiveOn ? dateOf(args.effectiveOn) : null };
@@ -91,6 +99,7 @@ export const queryResolvers: QueryResolvers = {
     };
   },
   search: async (_root, { text, asOf, first }, context) => {
+    refuseControlCharacters({ text });
     const rows = await searchGuidelines(context.database, text, asOf ? dateOf(asOf) : null, first ?? 20);
     return rows;
   },
