@@ -112,6 +112,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   // Request bodies already known to be catalog queries (bounded like the cache itself).
   const cacheableBodies = new BoundedSet(2000);
   const soundShapes = new BoundedSet(2000);
+  const refusedShapes = new Map<string, string>();
   generation.onChange(() => {
     responses?.clear();
     catalog.clear();
@@ -296,8 +297,15 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     // repeated fields), for every caller; a query text found sound once is not checked again.
     const queryText = query ?? (request.method === 'GET' ? new URLSearchParams(url.search).get('query') : null);
     if (queryText !== null && !soundShapes.has(queryText)) {
-      const problem = selectionProblem(queryText, limits, limits.maxTokens);
-      if (problem) return send(response, 400, 'application/json', JSON.stringify({ errors: [{ message: problem, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }));
+      // A query refused before is refused again without parsing it again (an attacker repeats itself).
+      const problem = refusedShapes.get(queryText) ?? selectionProblem(queryText, limits, limits.maxTokens);
+      if (problem) {
+        if (queryText.length <= 16_384) {
+          if (refusedShapes.size >= 500) refusedShapes.delete(refusedShapes.keys().next().value as string);
+          refusedShapes.set(queryText, problem);
+        }
+        return send(response, 400, 'application/json', JSON.stringify({ errors: [{ message: problem, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }));
+      }
       soundShapes.add(queryText);
     }
     const generationAtStart = generation.value;

@@ -53,22 +53,27 @@ describe('a query costly to validate is refused before validation', () => {
         }
       }));
       console.log(sent + ' ' + limited);`;
+    const numbers = ['Evolut_CG_3258', 'Evolut_CG_3301', 'Evolut_CG_3340', 'Evolut_CG_3312', 'Evolut_CG_3355', 'Evolut_CG_3362'];
+    const read = (number: string) => api.graphqlAs('reader', `{ guideline(number: "${number}") { number currentVersion { title exclusions { key text } } } }`);
+    // Warm first (each version assembled once, as on a server that has been up): measured is the attack's effect.
+    for (const number of numbers) expect((await read(number)).status).toBe(200);
     const attackers = spawn(process.execPath, ['--input-type=module', '-e', attack], { stdio: ['ignore', 'pipe', 'inherit'] });
     let sent = '';
     attackers.stdout.on('data', (chunk: Buffer) => (sent += chunk.toString()));
     const finished = new Promise((resolve) => attackers.on('exit', resolve));
     await new Promise((resolve) => setTimeout(resolve, 500));
     const latencies: number[] = [];
-    const numbers = ['Evolut_CG_3258', 'Evolut_CG_3301', 'Evolut_CG_3340', 'Evolut_CG_3312', 'Evolut_CG_3355', 'Evolut_CG_3362'];
-    for (let i = 0; i < 60; i += 1) {
+    for (let i = 0; i < 100; i += 1) {
       const started = performance.now();
-      const { status } = await api.graphqlAs('reader', `{ guideline(number: "${numbers[i % numbers.length]}") { number currentVersion { title exclusions { key text } } } }`);
+      const { status } = await read(numbers[i % numbers.length] as string);
       latencies.push(performance.now() - started);
       expect(status).toBe(200);
+      // Spread over the attack (100 reads in about 4.5 of its 6 seconds).
+      await new Promise((resolve) => setTimeout(resolve, 40));
     }
     await finished;
     const [total = 0, limited = 0] = sent.trim().split(' ').map(Number);
-    console.log(`under attack: ${total} attacking requests in 6 s from 8 anonymous clients (${limited} answered 429 by the per-address rate limit, the rest refused by the shape check); the reader's p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms over 60 requests`);
+    console.log(`under attack: ${total} attacking requests in 6 s from 8 anonymous clients (${limited} answered 429 by the per-address rate limit, the rest refused by the shape check); the reader's p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms over 100 requests`);
     expect(total).toBeGreaterThan(100);
     expect(limited).toBeGreaterThan(0);
     expect(percentile(latencies, 0.95)).toBeLessThan(100);
