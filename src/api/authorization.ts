@@ -7,6 +7,8 @@ import type { Role } from '../domain/roles.ts';
 export interface Caller {
   readonly role: Role | null;
   readonly authenticated: boolean;
+  /** The API key's id (never its secret), when the caller sent one. */
+  readonly keyId?: string | null;
 }
 
 /** Roles a field demands: its own @requires, else its type's; null when the field is open. */

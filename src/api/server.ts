@@ -249,14 +249,14 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       // A prefix that keeps failing is not given another key check (a scrypt each) for a while.
       const blocked = await rates.keyChecksBlocked(prefix);
       if (blocked !== null) return tooMany(response, blocked, `too many failed checks of this API key; retry after ${blocked} s`);
-      const role = token ? await verifier.roleOf(token, clock()) : null;
-      if (!role) {
+      const key = token ? await verifier.keyOf(token, clock()) : null;
+      if (!key) {
         await rates.keyCheckFailed(prefix);
         return send(response, 401, 'application/json', JSON.stringify({ errors: [{ message: 'the API key is unknown, revoked or expired', extensions: { code: 'UNAUTHENTICATED' } }] }), { 'www-authenticate': 'Bearer' });
       }
       const wait = await rates.forKey(prefix);
       if (wait !== null) return tooMany(response, wait, `more than the allowed requests per second for this API key; retry after ${wait} s`);
-      caller = { role, authenticated: true };
+      caller = { role: key.role, authenticated: true, keyId: key.keyId };
     }
     roles.set(response, caller.authenticated ? (caller.role ?? 'none') : 'anonymous');
     // A body seen before as a catalog query is looked up before it is even parsed.

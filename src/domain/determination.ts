@@ -53,5 +53,7 @@ export interface Determination extends DeterminationResult {
   readonly evidence: readonly Readonly<Record<string, unknown>>[];
   readonly whatIf: boolean;
   readonly idempotencyKey: string | null;
+  /** The API key that asked (its id, never the secret) and its role; null for records from before it was kept. */
+  readonly askedBy: { readonly apiKeyId: string; readonly role: string } | null;
   readonly createdAt: Date;
 }

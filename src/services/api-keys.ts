@@ -30,7 +30,7 @@ export async function createApiKey(client: Client, input: { name: string; role: 
  * while (by its SHA-256, never in clear); a revocation takes effect within that time.
  */
 export class ApiKeyVerifier {
-  readonly #cache = new Map<string, { role: Role; until: number }>();
+  readonly #cache = new Map<string, { role: Role; keyId: string; until: number }>();
 
   constructor(
     private readonly client: Client,
@@ -39,9 +39,14 @@ export class ApiKeyVerifier {
 
   /** The role of a valid, unexpired, unrevoked key; null otherwise. */
   async roleOf(token: string, now: Date): Promise<Role | null> {
+    return (await this.keyOf(token, now))?.role ?? null;
+  }
+
+  /** The id and role of a valid, unexpired, unrevoked key (the id names the caller in the audit trail); null otherwise. */
+  async keyOf(token: string, now: Date): Promise<{ readonly role: Role; readonly keyId: string } | null> {
     const digest = createHash('sha256').update(token).digest('hex');
     const cached = this.#cache.get(digest);
-    if (cached && cached.until > now.getTime()) return cached.role;
+    if (cached && cached.until > now.getTime()) return { role: cached.role, keyId: cached.keyId };
     this.#cache.delete(digest);
     const match = TOKEN.exec(token);
     if (!match) return null;
@@ -52,7 +57,7 @@ export class ApiKeyVerifier {
     const actual = Buffer.from(await hashToken(token, Buffer.from(salt, 'base64url')));
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
     const until = Math.min(now.getTime() + this.cacheMilliseconds, row.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
-    this.#cache.set(digest, { role: row.role, until });
-    return row.role;
+    this.#cache.set(digest, { role: row.role, keyId: row.id, until });
+    return { role: row.role, keyId: row.id };
   }
 }

@@ -27,6 +27,8 @@ export interface EvaluateInput extends GuidelineSelector {
   readonly evidence?: readonly Readonly<Record<string, unknown>>[] | null;
   readonly idempotencyKey?: string | null;
   readonly versionId?: string | null;
+  /** Who asks: recorded with the determination; idempotency keys are scoped to the API key. */
+  readonly caller?: { readonly keyId: string | null; readonly role: string | null };
 }
 
 export function requirementOf(fact: FactDefinition): FactRequirementView {
@@ -114,6 +116,7 @@ export function toDetermination(row: DeterminationRow): Determination {
     evidence: row.evidence as Determination['evidence'],
     whatIf: row.whatIf,
     idempotencyKey: row.idempotencyKey,
+    askedBy: row.callerKeyId === null ? null : { apiKeyId: row.callerKeyId, role: row.callerRole ?? 'unknown' },
     createdAt: row.createdAt,
   };
 }
@@ -151,7 +154,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
   refuseOutlandishFacts(input, day);
   const hash = requestHash(input);
   if (key !== null) {
-    const previous = await findDeterminationByIdempotencyKey(client, key);
+    const previous = await findDeterminationByIdempotencyKey(client, input.caller?.keyId ?? null, key);
     if (previous) return sameRequestOrFail(previous, hash);
   }
 
@@ -181,7 +184,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
   }
 
   const base = {
-    id: randomUUID(), idempotencyKey: key, requestSha256: hash, guidelineNumber: guideline.number, dateOfService: input.dateOfService,
+    id: randomUUID(), idempotencyKey: key, callerKeyId: input.caller?.keyId ?? null, callerRole: input.caller?.role ?? null, requestSha256: hash, guidelineNumber: guideline.number, dateOfService: input.dateOfService,
     lineOfBusiness: input.lineOfBusiness, whatIf: Boolean(input.versionId),
   };
   let row: Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>;
@@ -201,7 +204,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
   } catch (error) {
     // Two requests raced with one idempotency key: the first one stored wins.
     if (key !== null && isUniqueViolation(error)) {
-      const winner = await findDeterminationByIdempotencyKey(client, key);
+      const winner = await findDeterminationByIdempotencyKey(client, input.caller?.keyId ?? null, key);
       if (winner) return sameRequestOrFail(winner, hash);
     }
     throw error;

@@ -6,6 +6,9 @@ import { whenNotBusy } from './sqlite-busy.ts';
 export interface DeterminationRow {
   readonly id: string;
   readonly idempotencyKey: string | null;
+  /** Who asked: the API key's id and role (null for records from before they were kept). */
+  readonly callerKeyId: string | null;
+  readonly callerRole: string | null;
   readonly requestSha256: string;
   readonly guidelineNumber: string;
   readonly versionId: string | null;
@@ -23,9 +26,14 @@ export interface DeterminationRow {
   readonly hash: string | null;
 }
 
-/** The fields a record's hash covers: everything but the chain fields themselves. */
+/**
+ * The fields a record's hash covers: everything but the chain fields themselves. Who asked is
+ * covered when it was recorded; records from before it was kept hash as they always did.
+ */
 export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash'>): Record<string, unknown> {
+  const caller = row.callerKeyId === null && row.callerRole === null ? {} : { callerKeyId: row.callerKeyId, callerRole: row.callerRole };
   return {
+    ...caller,
     id: row.id, idempotencyKey: row.idempotencyKey, requestSha256: row.requestSha256, guidelineNumber: row.guidelineNumber,
     versionId: row.versionId, ruleSetSha256: row.ruleSetSha256, dateOfService: row.dateOfService, lineOfBusiness: row.lineOfBusiness,
     outcome: row.outcome, whatIf: row.whatIf, factsUsed: row.factsUsed, evidence: row.evidence, result: row.result,
@@ -36,7 +44,7 @@ export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash
 /** Arbitrary but fixed: the advisory lock that serializes appends to the chain on PostgreSQL. */
 const CHAIN_LOCK_ID = 72707370;
 
-const COLUMNS = ['id', 'idempotencyKey', 'requestSha256', 'guidelineNumber', 'versionId', 'ruleSetSha256', 'dateOfService', 'lineOfBusiness', 'outcome', 'whatIf', 'factsUsed', 'evidence', 'result', 'createdAt', 'sequence', 'previousHash', 'hash'] as const;
+const COLUMNS = ['id', 'idempotencyKey', 'callerKeyId', 'callerRole', 'requestSha256', 'guidelineNumber', 'versionId', 'ruleSetSha256', 'dateOfService', 'lineOfBusiness', 'outcome', 'whatIf', 'factsUsed', 'evidence', 'result', 'createdAt', 'sequence', 'previousHash', 'hash'] as const;
 const INSERT_COLUMNS = COLUMNS.map((column) => `"${column}"`).join(', ');
 const HEAD = 'SELECT "sequence", "hash" FROM "Determination" WHERE "sequence" IS NOT NULL ORDER BY "sequence" DESC LIMIT 1';
 
@@ -79,7 +87,7 @@ export async function insertDetermination(database: Database, row: NewDeterminat
     try {
       return await appendOnce(database, row, createdAt);
     } catch (error) {
-      const sequenceTaken = isUniqueViolation(error) && !(row.idempotencyKey !== null && (await findDeterminationByIdempotencyKey(database.client, row.idempotencyKey)));
+      const sequenceTaken = isUniqueViolation(error) && !(row.idempotencyKey !== null && (await findDeterminationByIdempotencyKey(database.client, row.callerKeyId, row.idempotencyKey)));
       if (!sequenceTaken || attempt >= 10) throw error;
     }
   }
@@ -154,8 +162,9 @@ export async function findDetermination(client: Client, id: string): Promise<Det
   return (await client.determination.findUnique({ where: { id } })) as DeterminationRow | null;
 }
 
-export async function findDeterminationByIdempotencyKey(client: Client, key: string): Promise<DeterminationRow | null> {
-  return (await client.determination.findUnique({ where: { idempotencyKey: key } })) as DeterminationRow | null;
+/** The determination a caller stored under an idempotency key (keys are scoped to the API key that sent them). */
+export async function findDeterminationByIdempotencyKey(client: Client, callerKeyId: string | null, key: string): Promise<DeterminationRow | null> {
+  return (await client.determination.findFirst({ where: { callerKeyId, idempotencyKey: key } })) as DeterminationRow | null;
 }
 
 export async function recentDeterminations(client: Client, guidelineNumber: string, limit: number): Promise<DeterminationRow[]> {

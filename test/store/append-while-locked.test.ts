@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(async () => db.drop());
 
 const row = (id: string) => ({
-  id, idempotencyKey: null, requestSha256: 'r', guidelineNumber: 'G', versionId: null, ruleSetSha256: null, dateOfService: '2026-01-01', lineOfBusiness: 'COMMERCIAL',
+  id, idempotencyKey: null, callerKeyId: null, callerRole: null, requestSha256: 'r', guidelineNumber: 'G', versionId: null, ruleSetSha256: null, dateOfService: '2026-01-01', lineOfBusiness: 'COMMERCIAL',
   outcome: 'APPROVED', whatIf: false, factsUsed: [], evidence: [], result: { summary: 's' },
 });
 

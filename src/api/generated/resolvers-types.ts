@@ -23,6 +23,15 @@ export type Scalars = {
   YearMonth: { input: string; output: string; }
 };
 
+/** The caller a determination was made for. */
+export type AskedBy = {
+  readonly __typename?: 'AskedBy';
+  /** The API key's id, as `npm run apikey -- list` shows it. */
+  readonly apiKeyId: Scalars['String']['output'];
+  /** reader, evaluator, auditor or admin. */
+  readonly role: Scalars['String']['output'];
+};
+
 /** A limit authorized with an approval. */
 export type AuthorizedLimit = {
   readonly __typename?: 'AuthorizedLimit';
@@ -188,6 +197,8 @@ export type DerivedFact = {
 /** A stored decision with everything needed to explain and audit it. */
 export type Determination = Node & {
   readonly __typename?: 'Determination';
+  /** Who asked: the API key (its id, never its secret) and the role it had. Null for determinations stored before callers were recorded. */
+  readonly askedBy?: Maybe<AskedBy>;
   /** Limits that come with an approval. */
   readonly authorizedLimits: ReadonlyArray<AuthorizedLimit>;
   readonly createdAt: Scalars['DateTime']['output'];
@@ -305,7 +316,7 @@ export type EvaluateRequestInput = {
   readonly guidelineNumber?: InputMaybe<Scalars['String']['input']>;
   /** A billing code listed by the guideline (e.g. `J9039`). */
   readonly hcpcsCode?: InputMaybe<Scalars['String']['input']>;
-  /** The same key returns the same stored determination instead of deciding again. */
+  /** The same key, from the same API key, returns the same stored determination instead of deciding again (keys are scoped to the API key that sends them). */
   readonly idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Line of business code, e.g. `COMMERCIAL`, `MEDICAID`, `CHIP`. */
   readonly lineOfBusiness: Scalars['String']['input'];
@@ -953,6 +964,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AskedBy: ResolverTypeWrapper<AskedBy>;
   AuthorizedLimit: ResolverTypeWrapper<AuthorizedLimit>;
   BillingCode: ResolverTypeWrapper<BillingCode>;
   BillingUnit: ResolverTypeWrapper<BillingUnit>;
@@ -1017,6 +1029,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AskedBy: AskedBy;
   AuthorizedLimit: AuthorizedLimit;
   BillingCode: BillingCode;
   BillingUnit: BillingUnit;
@@ -1079,6 +1092,11 @@ export type RequiresDirectiveArgs = {
 };
 
 export type RequiresDirectiveResolver<Result, Parent, ContextType = ApiContext, Args = RequiresDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AskedByResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AskedBy'] = ResolversParentTypes['AskedBy']> = {
+  apiKeyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type AuthorizedLimitResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AuthorizedLimit'] = ResolversParentTypes['AuthorizedLimit']> = {
   amount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1162,6 +1180,7 @@ export type DerivedFactResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type DeterminationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Determination'] = ResolversParentTypes['Determination']> = {
+  askedBy?: Resolver<Maybe<ResolversTypes['AskedBy']>, ParentType, ContextType>;
   authorizedLimits?: Resolver<ReadonlyArray<ResolversTypes['AuthorizedLimit']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dateOfService?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
@@ -1485,6 +1504,7 @@ export interface YearMonthScalarConfig extends GraphQLScalarTypeConfig<Resolvers
 }
 
 export type Resolvers<ContextType = ApiContext> = {
+  AskedBy?: AskedByResolvers<ContextType>;
   AuthorizedLimit?: AuthorizedLimitResolvers<ContextType>;
   BillingCode?: BillingCodeResolvers<ContextType>;
   BillingUnit?: BillingUnitResolvers<ContextType>;

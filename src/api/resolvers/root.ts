@@ -121,6 +121,7 @@ export const mutationResolvers: MutationResolvers = {
       guidelineNumber: input.guidelineNumber, hcpcsCode: input.hcpcsCode, drug: input.drug,
       dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness,
       facts: input.facts, evidence: input.evidence ?? null, idempotencyKey: input.idempotencyKey, versionId,
+      caller: { keyId: context.caller.keyId ?? null, role: context.caller.role },
     });
   },
   evaluateDraft: (_root, { input }, context) => context.drafts.evaluate({ ...input, facts: input.facts.map((fact) => ({ key: fact.key, value: fact.value })), evidence: input.evidence ?? null }),
