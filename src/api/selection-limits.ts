@@ -18,6 +18,26 @@ export interface SelectionLimits {
 
 export const DEFAULT_SELECTION_LIMITS: SelectionLimits = { maxSelections: 200, maxRepeats: 3, maxFragments: 30 };
 
+/**
+ * How deeply a JSON text nests arrays and objects, read in one pass without parsing (and without
+ * recursion): a body nested thousands of levels deep is refused before anything walks it.
+ */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 92) index += 1; // backslash: skip the escaped character
+      else if (code === 34) inString = false;
+    } else if (code === 34) inString = true;
+    else if (code === 123 || code === 91) deepest = Math.max(deepest, (depth += 1));
+    else if (code === 125 || code === 93) depth -= 1;
+  }
+  return deepest;
+}
+
 /** What is wrong with the query's shape, or null (also null when it does not parse: the parser's error is reported as usual). */
 export function selectionProblem(query: string, limits: SelectionLimits, maxTokens: number): string | null {
   let document: DocumentNode;
@@ -25,6 +45,10 @@ export function selectionProblem(query: string, limits: SelectionLimits, maxToke
     document = parse(query, { noLocation: true, maxTokens });
   } catch {
     return null;
+  }
+  // graphql-js executes a subscription against a schema that has none, and fails inside: refused here.
+  if (document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'subscription')) {
+    return 'this API has no subscriptions';
   }
   const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION).length;
   if (fragments > limits.maxFragments) return `the document defines ${fragments} fragments; at most ${limits.maxFragments} are allowed`;

@@ -14,7 +14,7 @@ import { VersionCatalog } from '../services/version-catalog.ts';
 import { CatalogGeneration } from '../services/catalog-generation.ts';
 import type { CachedResponse } from './response-cache.ts';
 import { BoundedSet, CacheableQueries, ResponseCache } from './response-cache.ts';
-import { selectionProblem } from './selection-limits.ts';
+import { jsonNestingDepth, selectionProblem } from './selection-limits.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { DEFAULT_RATE_LIMITS, RequestRateLimits } from './rate-limits.ts';
 import { createDraftEvaluator, DEFAULT_DRAFT_DEADLINE_MS } from '../services/draft-evaluator.ts';
@@ -65,6 +65,9 @@ export interface ApiServer {
   readonly generation: CatalogGeneration;
   stop(): Promise<void>;
 }
+
+/** Deeper than any request of this API (a fact value is a scalar; evidence items are flat). */
+const MAX_JSON_DEPTH = 32;
 
 const typeDefs = readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8');
 
@@ -274,6 +277,10 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     let parsedBody: unknown = undefined;
+    // Variables nested deeper than any request needs would be walked recursively further on.
+    if (body !== '' && jsonNestingDepth(body) > MAX_JSON_DEPTH) {
+      return send(response, 400, 'application/json', JSON.stringify({ errors: [{ message: `the request body nests deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_REQUEST' } }] }));
+    }
     if (body !== '') {
       try {
         parsedBody = JSON.parse(body);

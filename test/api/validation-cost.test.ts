@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { buildSchema, parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/api/abuse-limits.ts';
-import { selectionProblem } from '../../src/api/selection-limits.ts';
+import { jsonNestingDepth, selectionProblem } from '../../src/api/selection-limits.ts';
 import type { TestServer } from '../support/api-server.ts';
 import { startTestServer } from '../support/api-server.ts';
 
@@ -106,5 +106,26 @@ describe('rate limits answer 429 with Retry-After', () => {
     } finally {
       await limited.stop();
     }
+  });
+});
+
+describe('inputs that used to fail inside the server get typed errors', () => {
+  it('a subscription (this API has none) is GRAPHQL_VALIDATION_FAILED', async () => {
+    const { status, body } = await api.graphql('subscription { x }');
+    expect(status).toBe(400);
+    expect(body.errors?.[0]).toMatchObject({ message: 'this API has no subscriptions', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  });
+
+  it('a fact nested 5,000 levels deep is BAD_REQUEST, before anything walks it', async () => {
+    const nested = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const body = `{"query":"mutation($input: EvaluateRequestInput!) { evaluateRequest(input: $input) { id } }","variables":{"input":{"guidelineNumber":"Evolut_CG_3258","dateOfService":"2026-03-02","lineOfBusiness":"COMMERCIAL","facts":[{"key":"birthDate","value":${nested}}]}}}`;
+    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.keys.evaluator}` }, body });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('brackets inside strings do not count as nesting', () => {
+    expect(jsonNestingDepth('{"a":"[[[[{{{{\\"]]]"}')).toBe(1);
+    expect(jsonNestingDepth('[[[]],{"b":[1]}]')).toBe(3);
   });
 });
