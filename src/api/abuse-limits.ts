@@ -32,7 +32,7 @@ export function rateLimitsFromEnvironment(env: NodeJS.ProcessEnv): RateLimits {
   return {
     perKeyPerSecond: read('RATE_LIMIT_PER_KEY', DEFAULT_RATE_LIMITS.perKeyPerSecond),
     perAddressPerSecond: read('RATE_LIMIT_PER_ADDRESS', DEFAULT_RATE_LIMITS.perAddressPerSecond),
-    failedKeysPerMinute: read('RATE_LIMIT_FAILED_KEYS_PER_MINUTE', DEFAULT_RATE_LIMITS.failedKeysPerMinute),
+    keyChecksPerMinute: read('RATE_LIMIT_KEY_CHECKS_PER_MINUTE', DEFAULT_RATE_LIMITS.keyChecksPerMinute),
   };
 }
 

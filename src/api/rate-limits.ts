@@ -7,14 +7,15 @@ export interface RateLimits {
   /** Per client address, for requests without an API key. */
   readonly perAddressPerSecond: number;
   /**
-   * Failed checks per key prefix per minute, after which that prefix is not checked at all for the
-   * rest of the minute: a flood of wrong secrets for a known key costs one scrypt each up to here,
-   * then nothing, and other keys are never held up by it.
+   * Key checks (a scrypt each) per key prefix per minute; past it that prefix is not checked for
+   * the rest of the minute. A verified key is remembered for 30 s, so its owner needs about 2 a
+   * minute; a flood of wrong secrets for a known key costs at most this many scrypt runs, however
+   * many arrive at once, and other keys are never held up by it.
    */
-  readonly failedKeysPerMinute: number;
+  readonly keyChecksPerMinute: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { perKeyPerSecond: 5000, perAddressPerSecond: 100, failedKeysPerMinute: 20 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { perKeyPerSecond: 5000, perAddressPerSecond: 100, keyChecksPerMinute: 20 };
 
 /**
  * Rate limiting with rate-limiter-flexible's in-memory counters (one process; a deployment of
@@ -24,12 +25,12 @@ export const DEFAULT_RATE_LIMITS: RateLimits = { perKeyPerSecond: 5000, perAddre
 export class RequestRateLimits {
   readonly #byKey: RateLimiterMemory;
   readonly #byAddress: RateLimiterMemory;
-  readonly #failedKeys: RateLimiterMemory;
+  readonly #keyChecks: RateLimiterMemory;
 
   constructor(limits: RateLimits) {
     this.#byKey = new RateLimiterMemory({ points: limits.perKeyPerSecond, duration: 1 });
     this.#byAddress = new RateLimiterMemory({ points: limits.perAddressPerSecond, duration: 1 });
-    this.#failedKeys = new RateLimiterMemory({ points: limits.failedKeysPerMinute, duration: 60 });
+    this.#keyChecks = new RateLimiterMemory({ points: limits.keyChecksPerMinute, duration: 60 });
   }
 
   forKey(prefix: string): Promise<number | null> {
@@ -40,14 +41,9 @@ export class RequestRateLimits {
     return consume(this.#byAddress, address);
   }
 
-  /** Seconds until keys with this prefix are checked again, or null when they may be now. */
-  async keyChecksBlocked(prefix: string): Promise<number | null> {
-    const state = await this.#failedKeys.get(prefix);
-    return state && state.remainingPoints <= 0 ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : null;
-  }
-
-  async keyCheckFailed(prefix: string): Promise<void> {
-    await consume(this.#failedKeys, prefix);
+  /** Counts a key check about to run for this prefix: null when it may, else the seconds until it may. */
+  keyCheck(prefix: string): Promise<number | null> {
+    return consume(this.#keyChecks, prefix);
   }
 }
 

@@ -249,12 +249,15 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
       // The key's public prefix (gpa_<prefix>.<secret>), never the secret, counts its requests and failures.
       const prefix = token?.split('.')[0]?.slice(0, 40) ?? '';
-      // A prefix that keeps failing is not given another key check (a scrypt each) for a while.
-      const blocked = await rates.keyChecksBlocked(prefix);
-      if (blocked !== null) return tooMany(response, blocked, `too many failed checks of this API key; retry after ${blocked} s`);
-      const key = token ? await verifier.keyOf(token, clock()) : null;
+      // Each check not answered from memory runs a scrypt: counted per prefix before it runs (once
+      // for all requests sharing it), so a flood of wrong secrets for one key costs a bounded number
+      // of them however many arrive at once. The check counts against the request's time limit.
+      const key = token ? await Promise.race([verifier.keyOf(token, clock(), () => rates.keyCheck(prefix)), timedOut]) : null;
+      if (key === 'timeout') return timeoutResponse(response);
+      if (key && 'retryAfterSeconds' in key) return tooMany(response, key.retryAfterSeconds, `too many checks of this API key; retry after ${key.retryAfterSeconds} s`);
       if (!key) {
-        await rates.keyCheckFailed(prefix);
+        // Requests with a key that is not one count against their address, as anonymous ones do.
+        await rates.forAddress(address);
         return send(response, 401, 'application/json', JSON.stringify({ errors: [{ message: 'the API key is unknown, revoked or expired', extensions: { code: 'UNAUTHENTICATED' } }] }), { 'www-authenticate': 'Bearer' });
       }
       const wait = await rates.forKey(prefix);

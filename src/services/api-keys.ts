@@ -29,8 +29,13 @@ export async function createApiKey(client: Client, input: { name: string; role: 
  * Checks bearer tokens. scrypt is deliberately slow, so a verified token is remembered for a short
  * while (by its SHA-256, never in clear); a revocation takes effect within that time.
  */
+/** A key check's answer: the key, not a key (null), or not checked now (retry after so many seconds). */
+export type KeyCheck = { readonly role: Role; readonly keyId: string } | { readonly retryAfterSeconds: number } | null;
+
 export class ApiKeyVerifier {
   readonly #cache = new Map<string, { role: Role; keyId: string; until: number }>();
+  /** Checks under way, by token digest: concurrent requests with one token share one scrypt. */
+  readonly #inFlight = new Map<string, Promise<KeyCheck>>();
 
   constructor(
     private readonly client: Client,
@@ -39,17 +44,37 @@ export class ApiKeyVerifier {
 
   /** The role of a valid, unexpired, unrevoked key; null otherwise. */
   async roleOf(token: string, now: Date): Promise<Role | null> {
-    return (await this.keyOf(token, now))?.role ?? null;
+    const key = await this.keyOf(token, now);
+    return key && 'role' in key ? key.role : null;
   }
 
-  /** The id and role of a valid, unexpired, unrevoked key (the id names the caller in the audit trail); null otherwise. */
-  async keyOf(token: string, now: Date): Promise<{ readonly role: Role; readonly keyId: string } | null> {
+  /**
+   * The id and role of a valid, unexpired, unrevoked key (the id names the caller in the audit
+   * trail); null otherwise. A check not answered from memory runs a scrypt: `admit` is asked first
+   * (a rate limit), once per check however many requests with the same token wait for it, and its
+   * refusal is the answer to all of them.
+   */
+  async keyOf(token: string, now: Date, admit: () => Promise<number | null> = async () => null): Promise<KeyCheck> {
     const digest = createHash('sha256').update(token).digest('hex');
     const cached = this.#cache.get(digest);
     if (cached && cached.until > now.getTime()) return { role: cached.role, keyId: cached.keyId };
+    const running = this.#inFlight.get(digest);
+    if (running) return running;
+    const check = this.#check(token, digest, now, admit);
+    this.#inFlight.set(digest, check);
+    try {
+      return await check;
+    } finally {
+      this.#inFlight.delete(digest);
+    }
+  }
+
+  async #check(token: string, digest: string, now: Date, admit: () => Promise<number | null>): Promise<KeyCheck> {
     this.#cache.delete(digest);
     const match = TOKEN.exec(token);
     if (!match) return null;
+    const wait = await admit();
+    if (wait !== null) return { retryAfterSeconds: wait };
     const row = await findApiKeyByPrefix(this.client, match[1] as string);
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || !isRole(row.role)) return null;
     const [, , , , salt = ''] = row.hash.split('$');

@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS } from '../../src/api/abuse-limits.ts';
 import { jsonNestingDepth, selectionProblem } from '../../src/api/selection-limits.ts';
 import type { TestServer } from '../support/api-server.ts';
 import { startTestServer } from '../support/api-server.ts';
+import { createApiKey } from '../../src/services/api-keys.ts';
 
 // One field repeated 1,900 times fits under the 2,000-token limit; graphql-js's overlapping-fields
 // rule compares every pair of them.
@@ -82,7 +83,7 @@ describe('a query costly to validate is refused before validation', () => {
 
 describe('rate limits answer 429 with Retry-After', () => {
   it('per address without a key, per key with one, and a key prefix that keeps failing is not checked again', async () => {
-    const limited = await startTestServer({ anonymousRead: true, rateLimits: { perAddressPerSecond: 5, perKeyPerSecond: 8, failedKeysPerMinute: 3 } });
+    const limited = await startTestServer({ anonymousRead: true, rateLimits: { perAddressPerSecond: 5, perKeyPerSecond: 8, keyChecksPerMinute: 3 } });
     try {
       const statuses = async (count: number, send: () => Promise<Response>) => {
         const responses = await Promise.all(Array.from({ length: count }, send));
@@ -99,7 +100,7 @@ describe('rate limits answer 429 with Retry-After', () => {
       // the reader's key, another prefix, is unaffected once its second has passed.
       const prefix = limited.keys.admin.split('.')[0] as string;
       const wrong: number[] = [];
-      for (let i = 0; i < 6; i += 1) wrong.push((await post(`Bearer ${prefix}.wrong-secret-${i}`)()).status);
+      for (let i = 0; i < 6; i += 1) wrong.push((await post(`Bearer ${prefix}.${`wrong${i}`.padEnd(32, 'x')}`)()).status);
       expect(wrong).toEqual([401, 401, 401, 429, 429, 429]);
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await post(`Bearer ${limited.keys.reader}`)()).status).toBe(200);
@@ -107,6 +108,27 @@ describe('rate limits answer 429 with Retry-After', () => {
       await limited.stop();
     }
   });
+});
+
+describe('a flood of wrong secrets for a known key', () => {
+  it('200 at once run at most 20 key checks, and 7 fresh keys are answered at once meanwhile', async () => {
+    // The auditor's key (no later test uses it): its prefix stays refused for the rest of the minute.
+    const prefix = api.keys.auditor.split('.')[0] as string;
+    const fresh = await Promise.all(Array.from({ length: 7 }, (_, i) => createApiKey(api.db.database.client, { name: `fresh ${i}`, role: 'reader', expiresAt: null })));
+    const post = (token: string) => fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const flood = Promise.all(Array.from({ length: 200 }, (_, i) => post(`${prefix}.${`wrong${i}`.padEnd(32, 'x')}`).then((response) => response.status)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    const legitimate = await Promise.all(fresh.map(async ({ token }) => (await post(token)).status));
+    const legitimateMs = performance.now() - started;
+    const statuses = await flood;
+    const checked = statuses.filter((status) => status === 401).length;
+    console.log(`key flood: 200 wrong secrets at once: ${checked} checked (401), ${statuses.filter((status) => status === 429).length} refused unchecked (429); 7 fresh keys answered in ${legitimateMs.toFixed(0)} ms`);
+    expect(legitimate).toEqual(Array(7).fill(200));
+    expect(checked).toBeLessThanOrEqual(20);
+    expect(checked + statuses.filter((status) => status === 429).length).toBe(200);
+    expect(legitimateMs).toBeLessThan(5000);
+  }, 30_000);
 });
 
 describe('inputs that used to fail inside the server get typed errors', () => {
