@@ -281,7 +281,8 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     for (const [key, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     let parsedBody: unknown = undefined;
     // Variables nested deeper than any request needs would be walked recursively further on.
-    if (body !== '' && jsonNestingDepth(body) > MAX_JSON_DEPTH) {
+    const getVariables = request.method === 'GET' ? (new URLSearchParams(url.search).get('variables') ?? '') : '';
+    if ((body !== '' && jsonNestingDepth(body) > MAX_JSON_DEPTH) || (getVariables !== '' && jsonNestingDepth(getVariables) > MAX_JSON_DEPTH)) {
       return send(response, 400, 'application/json', JSON.stringify({ errors: [{ message: `the request body nests deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_REQUEST' } }] }));
     }
     if (body !== '') {

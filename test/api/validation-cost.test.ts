@@ -146,6 +146,13 @@ describe('inputs that used to fail inside the server get typed errors', () => {
     expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
   });
 
+  it('so are variables nested that deep in a GET request', async () => {
+    const variables = `{"n":${'['.repeat(100)}${']'.repeat(100)}}`;
+    const response = await fetch(`${api.url}/graphql?query=${encodeURIComponent('query($n: JSON) { __typename }')}&variables=${encodeURIComponent(variables)}`, { headers: { authorization: `Bearer ${api.keys.reader}`, 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+  });
+
   it('brackets inside strings do not count as nesting', () => {
     expect(jsonNestingDepth('{"a":"[[[[{{{{\\"]]]"}')).toBe(1);
     expect(jsonNestingDepth('[[[]],{"b":[1]}]')).toBe(3);
