@@ -18,6 +18,7 @@ import { jsonNestingDepth, selectionProblem } from './selection-limits.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { DEFAULT_RATE_LIMITS, RequestRateLimits } from './rate-limits.ts';
 import { createDraftEvaluator, DEFAULT_DRAFT_DEADLINE_MS } from '../services/draft-evaluator.ts';
+import { writeCheckpoint } from '../services/audit-checkpoints.ts';
 import type { ApiContext } from './context.ts';
 import { createLoaders } from './context.ts';
 import type { AbuseLimits } from './abuse-limits.ts';
@@ -53,6 +54,10 @@ export interface ServerOptions {
   readonly generationPollMs?: number;
   /** Requests per second per API key and per address (default DEFAULT_RATE_LIMITS). */
   readonly rateLimits?: RateLimits;
+  /** The key audit checkpoints are signed with; without it none are written. */
+  readonly auditKey?: Uint8Array | null;
+  /** How often the chain's head is signed and stored (when it moved); default 60 s, and on stop. */
+  readonly checkpointEveryMs?: number;
 }
 
 export interface ApiServer {
@@ -357,6 +362,18 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     });
   });
 
+  const auditKey = options.auditKey ?? null;
+  const checkpoint = async (): Promise<void> => {
+    if (!auditKey) return;
+    try {
+      await writeCheckpoint(database.client, auditKey, clock());
+    } catch (error) {
+      logger.error({ err: safeError(error) }, 'audit checkpoint failed');
+    }
+  };
+  const checkpoints = auditKey ? setInterval(() => void checkpoint(), options.checkpointEveryMs ?? 60_000) : null;
+  checkpoints?.unref();
+
   return {
     http,
     schema,
@@ -365,10 +382,13 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     responses,
     generation,
     stop: async () => {
+      if (checkpoints) clearInterval(checkpoints);
       generation.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await apollo.stop();
       await drafts.close();
+      // The last determinations are anchored before the process ends.
+      await checkpoint();
     },
   };
 }

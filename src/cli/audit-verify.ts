@@ -1,17 +1,41 @@
-import { verifyAuditChain } from '../services/verify-audit-chain.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AuditKeyError, auditKeyFromEnvironment, parseCheckpoint, verifyWithCheckpoints } from '../services/audit-checkpoints.ts';
 import { openDatabase } from '../store/database.ts';
 import { databaseUrl } from './config.ts';
 
+// npm run audit:verify [-- --checkpoint <file or JSON>]: the chain, every stored checkpoint (with
+// AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE set) and a checkpoint kept outside the database.
+const { values } = parseArgs({ options: { checkpoint: { type: 'string' } } });
+const external = values.checkpoint === undefined ? null : parseCheckpoint(existsSync(values.checkpoint) ? readFileSync(values.checkpoint, 'utf8') : values.checkpoint);
+const key = keyOrExit();
 const database = await openDatabase(databaseUrl());
 try {
-  const report = await verifyAuditChain(database.client);
-  if (report.firstProblem) {
-    const { sequence, id, reason } = report.firstProblem;
-    console.error(`audit chain broken at record ${sequence} (determination ${id}): ${reason}; ${report.checked} records before it verify`);
+  const { chain, problems, anchoredThrough, unanchored } = await verifyWithCheckpoints(database.client, key, external);
+  if (chain.firstProblem) {
+    const { sequence, id, reason } = chain.firstProblem;
+    console.error(`audit chain broken at record ${sequence} (determination ${id}): ${reason}; ${chain.checked} records before it verify`);
     process.exitCode = 1;
-  } else {
-    console.log(`audit chain intact: ${report.checked} determinations verified${report.unchained ? `; ${report.unchained} outside the chain` : ''} (${database.description})`);
+  }
+  for (const { checkpoint, external: outside, problem } of problems) {
+    console.error(`${outside ? 'the given' : 'a stored'} checkpoint at record ${checkpoint.sequence} (signed ${checkpoint.signedAt}): ${problem}`);
+    process.exitCode = 1;
+  }
+  if (!process.exitCode) {
+    const anchoring = anchoredThrough > 0 ? `; anchored by a checkpoint through record ${anchoredThrough}${unanchored ? `, ${unanchored} later records not yet anchored` : ''}` : key || external ? '; no checkpoint anchors it yet' : ' (no key or checkpoint given: truncation and rewriting cannot be ruled out)';
+    console.log(`audit chain intact: ${chain.checked} determinations verified${chain.unchained ? `; ${chain.unchained} outside the chain` : ''}${anchoring} (${database.description})`);
   }
 } finally {
   await database.close();
+}
+
+/** The audit key, or a one-line message and exit code 2 when the one configured is unusable. */
+function keyOrExit(): Uint8Array | null {
+  try {
+    return auditKeyFromEnvironment(process.env);
+  } catch (error) {
+    if (!(error instanceof AuditKeyError) && (error as { code?: string }).code !== 'ENOENT') throw error;
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
 }

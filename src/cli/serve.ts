@@ -3,6 +3,7 @@ import pino from 'pino';
 import { createApiServer } from '../api/server.ts';
 import { safeError } from '../api/safe-error.ts';
 import { limitsFromEnvironment, rateLimitsFromEnvironment } from '../api/abuse-limits.ts';
+import { auditKeyFromEnvironment } from '../services/audit-checkpoints.ts';
 import { DEFAULT_DRAFT_DEADLINE_MS } from '../services/draft-evaluator.ts';
 import { loadShippedGuidelines } from '../services/load-shipped-guidelines.ts';
 import { describeUrl } from '../store/database.ts';
@@ -28,7 +29,7 @@ const playground = flag('PLAYGROUND', !production);
 const anonymousRead = flag('ALLOW_ANONYMOUS_READ', !production && !process.env['DATABASE_URL']);
 const draftDeadlineMs = Number(process.env['DRAFT_DEADLINE_MS'] ?? DEFAULT_DRAFT_DEADLINE_MS);
 if (!Number.isInteger(draftDeadlineMs) || draftDeadlineMs <= 0) throw new Error('DRAFT_DEADLINE_MS must be a positive whole number of milliseconds');
-const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), rateLimits: rateLimitsFromEnvironment(process.env), anonymousRead, draftDeadlineMs, responseCache: flag('RESPONSE_CACHE', true) });
+const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), rateLimits: rateLimitsFromEnvironment(process.env), auditKey: auditKeyFromEnvironment(process.env), anonymousRead, draftDeadlineMs, responseCache: flag('RESPONSE_CACHE', true) });
 const port = Number(process.env['PORT'] ?? 4000);
 const host = process.env['HOST'] ?? 'localhost';
 server.http.listen(port, host, () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The previous hash of the first record of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -17,4 +17,30 @@ export function canonicalJson(value: unknown): string {
 /** A record's link in the chain: the hash of its content together with the previous record's hash. */
 export function chainHash(content: unknown, previousHash: string): string {
   return createHash('sha256').update(previousHash).update('\n').update(canonicalJson(content)).digest('hex');
+}
+
+/** A signed anchor of the chain: its head's sequence and hash at an instant. */
+export interface AuditCheckpoint {
+  readonly sequence: number;
+  readonly hash: string;
+  /** ISO instant. */
+  readonly signedAt: string;
+  /** HMAC-SHA256 of "sequence\nhash\nsignedAt" under the audit key, hex. */
+  readonly mac: string;
+}
+
+function checkpointMac(key: Uint8Array, sequence: number, hash: string, signedAt: string): string {
+  return createHmac('sha256', key).update(`${sequence}\n${hash}\n${signedAt}`).digest('hex');
+}
+
+export function signCheckpoint(key: Uint8Array, sequence: number, hash: string, signedAt: Date): AuditCheckpoint {
+  const at = signedAt.toISOString();
+  return { sequence, hash, signedAt: at, mac: checkpointMac(key, sequence, hash, at) };
+}
+
+/** Whether the checkpoint was signed with this key (compared in constant time). */
+export function checkpointSigned(key: Uint8Array, checkpoint: AuditCheckpoint): boolean {
+  const expected = Buffer.from(checkpointMac(key, checkpoint.sequence, checkpoint.hash, checkpoint.signedAt), 'hex');
+  const actual = Buffer.from(/^[0-9a-f]{64}$/.test(checkpoint.mac) ? checkpoint.mac : '', 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
