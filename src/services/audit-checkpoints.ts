@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AuditCheckpoint } from '../domain/audit-chain.ts';
 import { checkpointSigned, signCheckpoint } from '../domain/audit-chain.ts';
 import type { Client } from '../store/database.ts';
-import { chainHead, hashAt, insertCheckpoint, storedCheckpoints } from '../store/checkpoint-store.ts';
+import { chainHead, hashAt, insertCheckpoint, latestCheckpoint, storedCheckpoints } from '../store/checkpoint-store.ts';
 import type { ChainReport } from './verify-audit-chain.ts';
 import { verifyAuditChain } from './verify-audit-chain.ts';
 
@@ -26,7 +26,7 @@ export function auditKeyFromEnvironment(env: NodeJS.ProcessEnv): Uint8Array | nu
 export async function writeCheckpoint(client: Client, key: Uint8Array, now: Date): Promise<AuditCheckpoint | null> {
   const head = await chainHead(client);
   if (!head) return null;
-  const latest = (await storedCheckpoints(client)).at(-1);
+  const latest = await latestCheckpoint(client);
   if (latest && latest.sequence === head.sequence && latest.hash === head.hash && checkpointSigned(key, latest)) return latest;
   const checkpoint = signCheckpoint(key, head.sequence, head.hash, now);
   await insertCheckpoint(client, checkpoint);

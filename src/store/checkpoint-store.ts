@@ -17,6 +17,11 @@ export async function insertCheckpoint(client: Client, checkpoint: AuditCheckpoi
   await client.auditCheckpoint.create({ data: { id: randomUUID(), ...checkpoint } });
 }
 
+/** The newest stored checkpoint (highest sequence), or null. */
+export async function latestCheckpoint(client: Client): Promise<AuditCheckpoint | null> {
+  return client.auditCheckpoint.findFirst({ orderBy: [{ sequence: 'desc' }, { signedAt: 'desc' }], select: { sequence: true, hash: true, signedAt: true, mac: true } });
+}
+
 /** Every stored checkpoint, oldest first. */
 export async function storedCheckpoints(client: Client): Promise<AuditCheckpoint[]> {
   return client.auditCheckpoint.findMany({ orderBy: [{ sequence: 'asc' }, { signedAt: 'asc' }], select: { sequence: true, hash: true, signedAt: true, mac: true } });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashedContent } from '../../src/store/determination-store.ts';
 import { verifyAuditChain } from '../../src/services/verify-audit-chain.ts';
+import { verifyWithCheckpoints } from '../../src/services/audit-checkpoints.ts';
 import type { TestServer } from '../support/api-server.ts';
 import { startTestServer } from '../support/api-server.ts';
 import { testProvider } from '../support/test-database.ts';
@@ -47,5 +48,21 @@ describe(`the audit trail records who asked, and idempotency keys are the caller
     const before = hashedContent({ ...base, callerKeyId: null, callerRole: null });
     expect(Object.keys(before)).not.toContain('callerKeyId');
     expect(hashedContent({ ...base, callerKeyId: 'k1', callerRole: 'evaluator' })).toMatchObject({ callerKeyId: 'k1', callerRole: 'evaluator' });
+  });
+});
+
+describe(`a server with an audit key anchors the chain (${testProvider})`, () => {
+  it('signs the head on shutdown, and the checkpoint verifies', async () => {
+    const key = new TextEncoder().encode('x'.repeat(48));
+    const keyed = await startTestServer({ auditKey: key });
+    try {
+      const input = { guidelineNumber: 'Evolut_CG_3258', dateOfService: '2026-03-02', lineOfBusiness: 'COMMERCIAL', facts };
+      expect((await keyed.graphqlAs<Answer>('evaluator', EVALUATE, { input })).body.data?.evaluateRequest.outcome).toBe('APPROVED');
+      await keyed.server.stop();
+      const report = await verifyWithCheckpoints(keyed.db.database.client, key, null);
+      expect(report).toMatchObject({ problems: [], anchoredThrough: 1, unanchored: 0 });
+    } finally {
+      await keyed.db.drop();
+    }
   });
 });

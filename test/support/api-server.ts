@@ -32,7 +32,7 @@ export interface TestServer {
 }
 
 /** A real HTTP server on 127.0.0.1 (ephemeral port) over a fresh database with the shipped guidelines. */
-export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean; limits?: Partial<AbuseLimits>; draftDeadlineMs?: number; responseCache?: boolean; rateLimits?: RateLimits } = {}): Promise<TestServer> {
+export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean; limits?: Partial<AbuseLimits>; draftDeadlineMs?: number; responseCache?: boolean; rateLimits?: RateLimits; auditKey?: Uint8Array } = {}): Promise<TestServer> {
   const statements: string[] = [];
   const db = await createTestDatabase({ onQuery: (sql) => statements.push(sql) });
   const summary = await loadShippedGuidelines(db.database);
@@ -45,6 +45,7 @@ export async function startTestServer(options: { playground?: boolean; now?: Dat
     ...(options.draftDeadlineMs === undefined ? {} : { draftDeadlineMs: options.draftDeadlineMs }),
     ...(options.responseCache === undefined ? {} : { responseCache: options.responseCache }),
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
+    ...(options.auditKey === undefined ? {} : { auditKey: options.auditKey }),
   });
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) keys[role] = (await createApiKey(db.database.client, { name: `test ${role}`, role, expiresAt: null })).token;
