@@ -30,6 +30,9 @@ interface Known {
 
 type Row = Record<string, unknown>;
 
+/** Arbitrary but fixed (beside the audit chain's): the advisory lock that serializes ingestion batches on PostgreSQL. */
+const INGEST_LOCK_ID = 72707371;
+
 /** Rows to insert, table by table, in foreign-key order (parents first; criteria are ordered parents first too). */
 const TABLES = [
   ['Guideline', []],
@@ -203,6 +206,10 @@ async function saveOnPostgres(pool: pg.Pool, items: readonly VersionToSave[], at
   try {
     await connection.query('BEGIN');
     try {
+      // One ingestion batch at a time, as SQLite's BEGIN IMMEDIATE gives: what is known is then read
+      // after every earlier batch committed. Without it, under READ COMMITTED, a batch could see
+      // another ingestion's version for a month but not its source, and call an identical document a conflict.
+      await connection.query(`SELECT pg_advisory_xact_lock(${INGEST_LOCK_ID})`);
       const hashes = [...new Set(items.map((item) => item.source.sha256))];
       const numbers = [...new Set(items.map((item) => item.guidelineNumber))];
       const known = knownFrom({
