@@ -20,8 +20,10 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    // A cold Chromium start on a busy 2-core CI machine once took more than puppeteer's default 30 s.
+    timeout: 100_000,
   });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await api?.stop();
