@@ -1,10 +1,10 @@
-import { AuditKeyError, auditKeyFromEnvironment, writeCheckpoint } from '../services/audit-checkpoints.ts';
+import { writeCheckpoint } from '../services/audit-checkpoints.ts';
 import { openDatabase } from '../store/database.ts';
-import { databaseUrl } from './config.ts';
+import { auditKeyOrExit, databaseUrl } from './config.ts';
 
 // Signs the chain's head now and prints the checkpoint as one JSON line, for a store outside the
 // database (a ticket, a WORM bucket, another system's log): `audit:verify --checkpoint` checks it.
-const key = keyOrExit();
+const key = auditKeyOrExit();
 if (!key) {
   console.error('set AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE (at least 32 characters) to sign checkpoints');
   process.exit(2);
@@ -16,15 +16,4 @@ try {
   else console.log(JSON.stringify(checkpoint));
 } finally {
   await database.close();
-}
-
-/** The audit key, or a one-line message and exit code 2 when the one configured is unusable. */
-function keyOrExit(): Uint8Array | null {
-  try {
-    return auditKeyFromEnvironment(process.env);
-  } catch (error) {
-    if (!(error instanceof AuditKeyError) && (error as { code?: string }).code !== 'ENOENT') throw error;
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(2);
-  }
 }

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AuditKeyError, auditKeyFromEnvironment, parseCheckpoint, verifyWithCheckpoints } from '../services/audit-checkpoints.ts';
+import { parseCheckpoint, verifyWithCheckpoints } from '../services/audit-checkpoints.ts';
 import { openDatabase } from '../store/database.ts';
-import { databaseUrl } from './config.ts';
+import { auditKeyOrExit, databaseUrl } from './config.ts';
 
 // npm run audit:verify [-- --checkpoint <file or JSON>]: the chain, every stored checkpoint (with
 // AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE set) and a checkpoint kept outside the database.
 const { values } = parseArgs({ options: { checkpoint: { type: 'string' } } });
 const external = values.checkpoint === undefined ? null : parseCheckpoint(existsSync(values.checkpoint) ? readFileSync(values.checkpoint, 'utf8') : values.checkpoint);
-const key = keyOrExit();
+const key = auditKeyOrExit();
 const database = await openDatabase(databaseUrl());
 try {
   const { chain, problems, anchoredThrough, unanchored } = await verifyWithCheckpoints(database.client, key, external);
@@ -27,15 +27,4 @@ try {
   }
 } finally {
   await database.close();
-}
-
-/** The audit key, or a one-line message and exit code 2 when the one configured is unusable. */
-function keyOrExit(): Uint8Array | null {
-  try {
-    return auditKeyFromEnvironment(process.env);
-  } catch (error) {
-    if (!(error instanceof AuditKeyError) && (error as { code?: string }).code !== 'ENOENT') throw error;
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(2);
-  }
 }
