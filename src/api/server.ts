@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
@@ -31,6 +30,8 @@ import { formatError } from './errors.ts';
 import { safeError } from './safe-error.ts';
 import { loadPlaygroundAssets, PLAYGROUND_CSP, playgroundHtml } from './playground.ts';
 import { resolvers } from './resolvers/index.ts';
+import { requestIdOf } from './request-id.ts';
+import { createCorsHandler } from './cors.ts';
 
 export interface ServerOptions {
   readonly database: Database;
@@ -58,6 +59,8 @@ export interface ServerOptions {
   readonly auditKey?: Uint8Array | null;
   /** How often the chain's head is signed and stored (when it moved); default 60 s, and on stop. */
   readonly checkpointEveryMs?: number;
+  /** Origins whose pages may call /graphql from a browser (CORS); none unless listed. */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface ApiServer {
@@ -162,6 +165,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   });
   await apollo.start();
   const assets = options.playground ? loadPlaygroundAssets('/graphql') : new Map();
+  const answerCors = createCorsHandler(options.corsOrigins ?? []);
 
   /**
    * Readiness: the database answers and every migration is applied, checked over a short-lived
@@ -188,7 +192,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
 
   /** The caller's role, for the request log line (never anything about the request's content). */
   const roles = new WeakMap<ServerResponse, string>();
-  const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     // The path and query string by hand: a URL object per request costs more than the rest of a cached answer.
     const target = request.url ?? '/';
     const question = target.indexOf('?');
@@ -206,6 +210,8 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       if (asset) return send(response, 200, asset.type, asset.body, { 'cache-control': 'public, max-age=3600' });
     }
     if (url.pathname !== '/graphql') return send(response, 404, 'application/json', JSON.stringify({ error: 'not found' }));
+    // A browser's preflight is answered before anything else (it carries no key and no body).
+    if (answerCors(request, response)) return;
 
     // The time limit covers the whole request: a slowly sent body as much as a slow query. When it
     // is up the caller gets TIMEOUT (the outcome of a mutation already running is then unknown:
@@ -219,7 +225,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       }, limits.timeoutMs);
     });
     try {
-      await handleGraphQL(request, response, requestId, url, timedOut, () => expired);
+      await handleGraphQL(request, response, url, timedOut, () => expired);
     } finally {
       clearTimeout(timer);
     }
@@ -228,7 +234,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const timeoutResponse = (response: ServerResponse): void =>
     send(response, 503, 'application/json', JSON.stringify({ errors: [{ message: `the request took longer than ${limits.timeoutMs} ms`, extensions: { code: 'TIMEOUT' } }] }));
 
-  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse, requestId: string, url: { pathname: string; search: string }, timedOut: Promise<'timeout'>, isExpired: () => boolean): Promise<void> => {
+  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse, url: { pathname: string; search: string }, timedOut: Promise<'timeout'>, isExpired: () => boolean): Promise<void> => {
     const address = request.socket.remoteAddress ?? 'unknown';
     const authorization = request.headers.authorization ?? '';
     // Anonymous callers are counted by address before their body is even read.
@@ -275,7 +281,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     // The day (for currentVersion) as a UTC day number.
     const keyOf = (): string => `${generation.value}\u0000${Math.floor(clock().getTime() / 86_400_000)}\u0000${caller.authenticated ? 'key' : 'anonymous'}:${caller.role ?? 'none'}\u0000${request.headers.accept ?? ''}\u0000${body}`;
     const sendCached = (cached: CachedResponse): void => {
-      response.writeHead(cached.status, { ...cached.headers, 'x-request-id': requestId, 'x-cache': 'hit' });
+      response.writeHead(cached.status, { ...cached.headers, 'x-cache': 'hit' });
       response.end(cached.body);
     };
     if (responses && jsonPost && cacheableBodies.has(body) && !isExpired()) {
@@ -333,7 +339,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       timedOut,
     ]);
     if (result === 'timeout') return timeoutResponse(response);
-    const outHeaders: Record<string, string> = { 'x-request-id': requestId };
+    const outHeaders: Record<string, string> = {};
     for (const [key, value] of result.headers) outHeaders[key] = value;
     response.writeHead(result.status ?? 200, outHeaders);
     // Only whole successful answers are kept, and only if the catalog did not change while computing them
@@ -349,13 +355,15 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   };
 
   const http = createServer((request, response) => {
-    const requestId = randomUUID();
+    const requestId = requestIdOf(request);
+    // Set before anything can answer, so that every response carries it (401, 404, 413, 429 and 500 too).
+    response.setHeader('x-request-id', requestId);
     const started = performance.now();
     response.on('finish', () => {
       if (!logger.isLevelEnabled('info')) return;
       logger.info({ requestId, role: roles.get(response), method: request.method, path: (request.url ?? '').split('?')[0], status: response.statusCode, ms: Math.round(performance.now() - started) }, 'request');
     });
-    handle(request, response, requestId).catch((error: unknown) => {
+    handle(request, response).catch((error: unknown) => {
       logger.error({ requestId, err: safeError(error) }, 'request failed');
       if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
       else response.end();

@@ -1,35 +1,29 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/api-server.ts';
 import { startTestServer } from '../support/api-server.ts';
 import { repoRoot } from '../support/documents.ts';
+import { browserSkipReason, launchChromium } from '../support/browser.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const skipReason = browserSkipReason();
 const artifacts = join(repoRoot, 'test', 'artifacts');
 
 let api: TestServer;
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+  if (skipReason) return;
   // As in development: the playground is used without an API key, reading as READER.
   api = await startTestServer({ playground: true, anonymousRead: true });
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    // A cold Chromium start on a busy 2-core CI machine once took more than puppeteer's default 30 s.
-    timeout: 100_000,
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
   await api?.stop();
 });
 
-describe('the offline GraphiQL playground in headless Chromium', () => {
+describe.skipIf(skipReason !== null)('the offline GraphiQL playground in headless Chromium', () => {
   it('loads from the server alone, runs the first example query and shows its result', async () => {
     const page = await browser.newPage();
     const foreign: string[] = [];
