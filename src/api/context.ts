@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Caller } from './authorization.ts';
+import type { RequestObservation, ServerMetrics } from './metrics.ts';
 import type { Database } from '../store/database.ts';
 import type { VersionCatalog, VersionEntry } from '../services/version-catalog.ts';
 import type { DraftEvaluator } from '../services/draft-evaluator.ts';
@@ -15,6 +16,9 @@ export interface ApiContext {
   /** "Today" for currentVersion: read once per request, never inside pure code. */
   readonly now: Date;
   readonly loaders: Loaders;
+  readonly metrics: ServerMetrics;
+  /** What this request turned out to ask (its root field), for metrics. */
+  readonly observed: RequestObservation;
 }
 
 export interface Loaders {

@@ -13,6 +13,8 @@ export interface CachedResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** The root field it answered (metrics label). */
+  readonly operation: string;
 }
 
 /** A set that forgets its oldest members past `capacity`. */

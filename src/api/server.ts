@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { BodyTooLarge, readBody, send, wantsHtml } from './http-io.ts';
 import { createServer } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -32,6 +33,8 @@ import { loadPlaygroundAssets, PLAYGROUND_CSP, playgroundHtml } from './playgrou
 import { resolvers } from './resolvers/index.ts';
 import { requestIdOf } from './request-id.ts';
 import { createCorsHandler } from './cors.ts';
+import type { RequestObservation } from './metrics.ts';
+import { observeOperationPlugin, routeOf, ServerMetrics } from './metrics.ts';
 
 export interface ServerOptions {
   readonly database: Database;
@@ -59,6 +62,10 @@ export interface ServerOptions {
   readonly auditKey?: Uint8Array | null;
   /** How often the chain's head is signed and stored (when it moved); default 60 s, and on stop. */
   readonly checkpointEveryMs?: number;
+  /** Prometheus metrics at /metrics (on unless false). */
+  readonly metrics?: boolean;
+  /** When set, /metrics needs `Authorization: Bearer <this>`. */
+  readonly metricsToken?: string | null;
   /** Origins whose pages may call /graphql from a browser (CORS); none unless listed. */
   readonly corsOrigins?: readonly string[];
 }
@@ -71,6 +78,7 @@ export interface ApiServer {
   readonly catalog: VersionCatalog;
   readonly responses: ResponseCache | null;
   readonly generation: CatalogGeneration;
+  readonly metrics: ServerMetrics;
   stop(): Promise<void>;
 }
 
@@ -78,35 +86,6 @@ export interface ApiServer {
 const MAX_JSON_DEPTH = 32;
 
 const typeDefs = readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8');
-
-class BodyTooLarge extends Error {}
-
-/** The request body, refused past `limit` bytes (read with events: an async iterator costs more per request). */
-function readBody(request: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(new BodyTooLarge(`request body over ${limit} bytes`));
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff', ...headers });
-  response.end(body);
-}
-
-function wantsHtml(request: IncomingMessage): boolean {
-  return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html') && !new URL(request.url ?? '/', 'http://x').searchParams.has('query');
-}
 
 /**
  * The HTTP server: GraphQL at /graphql (Apollo, plain node:http), the offline playground, and
@@ -137,11 +116,15 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const schema = enforceRoles(makeExecutableSchema({ typeDefs, resolvers: resolvers as never }));
   const verifier = new ApiKeyVerifier(database.client);
   const rates = new RequestRateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS);
+  const metrics = new ServerMetrics();
+  // Each response's route and root field, read when it finishes.
+  const observations = new WeakMap<ServerResponse, RequestObservation>();
   // A caller over its limit that does not wait as told would otherwise cost a full HTTP exchange
   // per refusal, back to back: the refusal is held up to a second first (an idle socket costs no
   // CPU), for at most 1,000 such callers at a time, so it can only come back slowly.
   let heldRefusals = 0;
-  const tooMany = async (response: ServerResponse, seconds: number, message: string): Promise<void> => {
+  const tooMany = async (limit: 'address' | 'key' | 'key-check', response: ServerResponse, seconds: number, message: string): Promise<void> => {
+    metrics.rateLimited(limit);
     if (heldRefusals < 1000) {
       heldRefusals += 1;
       await new Promise((resolve) => setTimeout(resolve, Math.min(1000, seconds * 1000)));
@@ -160,7 +143,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     stopOnTerminationSignals: false,
     // Apollo's own landing page loads Apollo Sandbox from a CDN: never served; ours is offline.
     // No field sets cache hints, and the default cache-control plugin wraps every resolver to look for them.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...protection.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), observeOperationPlugin<ApiContext>(), ...protection.plugins],
     formatError: (formatted, error) => formatError(formatted, error, (unexpected) => logger.error({ err: safeError(unexpected) }, 'unexpected error in a resolver')),
   });
   await apollo.start();
@@ -197,6 +180,11 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     const target = request.url ?? '/';
     const question = target.indexOf('?');
     const url = { pathname: question < 0 ? target : target.slice(0, question), search: question < 0 ? '' : target.slice(question) };
+    if (url.pathname === '/metrics' && options.metrics !== false) {
+      const token = options.metricsToken ?? null;
+      if (token !== null && request.headers.authorization !== `Bearer ${token}`) return send(response, 401, 'application/json', JSON.stringify({ error: 'metrics need the metrics token' }), { 'www-authenticate': 'Bearer' });
+      return send(response, 200, metrics.registry.contentType, await metrics.registry.metrics());
+    }
     if (url.pathname === '/healthz') return send(response, 200, 'application/json', JSON.stringify({ status: 'ok' }));
     if (url.pathname === '/readyz') {
       const { status, body } = await readiness();
@@ -235,12 +223,14 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     send(response, 503, 'application/json', JSON.stringify({ errors: [{ message: `the request took longer than ${limits.timeoutMs} ms`, extensions: { code: 'TIMEOUT' } }] }));
 
   const handleGraphQL = async (request: IncomingMessage, response: ServerResponse, url: { pathname: string; search: string }, timedOut: Promise<'timeout'>, isExpired: () => boolean): Promise<void> => {
+    const observed: RequestObservation = { operation: 'none' };
+    observations.set(response, observed);
     const address = request.socket.remoteAddress ?? 'unknown';
     const authorization = request.headers.authorization ?? '';
     // Anonymous callers are counted by address before their body is even read.
     if (authorization === '') {
       const wait = await rates.forAddress(address);
-      if (wait !== null) return tooMany(response, wait, `more than the allowed requests per second from this address without an API key; retry after ${wait} s`);
+      if (wait !== null) return tooMany('address', response, wait, `more than the allowed requests per second from this address without an API key; retry after ${wait} s`);
     }
     let body: string;
     try {
@@ -265,14 +255,14 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       // of them however many arrive at once. The check counts against the request's time limit.
       const key = token ? await Promise.race([verifier.keyOf(token, clock(), () => rates.keyCheck(prefix)), timedOut]) : null;
       if (key === 'timeout') return timeoutResponse(response);
-      if (key && 'retryAfterSeconds' in key) return tooMany(response, key.retryAfterSeconds, `too many checks of this API key; retry after ${key.retryAfterSeconds} s`);
+      if (key && 'retryAfterSeconds' in key) return tooMany('key-check', response, key.retryAfterSeconds, `too many checks of this API key; retry after ${key.retryAfterSeconds} s`);
       if (!key) {
         // Requests with a key that is not one count against their address, as anonymous ones do.
         await rates.forAddress(address);
         return send(response, 401, 'application/json', JSON.stringify({ errors: [{ message: 'the API key is unknown, revoked or expired', extensions: { code: 'UNAUTHENTICATED' } }] }), { 'www-authenticate': 'Bearer' });
       }
       const wait = await rates.forKey(prefix);
-      if (wait !== null) return tooMany(response, wait, `more than the allowed requests per second for this API key; retry after ${wait} s`);
+      if (wait !== null) return tooMany('key', response, wait, `more than the allowed requests per second for this API key; retry after ${wait} s`);
       caller = { role: key.role, authenticated: true, keyId: key.keyId };
     }
     roles.set(response, caller.authenticated ? (caller.role ?? 'none') : 'anonymous');
@@ -281,6 +271,8 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     // The day (for currentVersion) as a UTC day number.
     const keyOf = (): string => `${generation.value}\u0000${Math.floor(clock().getTime() / 86_400_000)}\u0000${caller.authenticated ? 'key' : 'anonymous'}:${caller.role ?? 'none'}\u0000${request.headers.accept ?? ''}\u0000${body}`;
     const sendCached = (cached: CachedResponse): void => {
+      metrics.cacheLookup(true);
+      observed.operation = cached.operation;
       response.writeHead(cached.status, { ...cached.headers, 'x-cache': 'hit' });
       response.end(cached.body);
     };
@@ -315,6 +307,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     if (cacheKey !== null) cacheableBodies.add(body);
     const cached = cacheKey !== null ? responses?.get(cacheKey) : undefined;
     if (cached) return sendCached(cached);
+    if (cacheKey !== null) metrics.cacheLookup(false);
     // The query's shape is checked before GraphQL validates it (whose cost grows with the square of
     // repeated fields), for every caller; a query text found sound once is not checked again.
     const queryText = query ?? (request.method === 'GET' ? new URLSearchParams(url.search).get('query') : null);
@@ -334,7 +327,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     const result = await Promise.race([
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
-        context: async () => ({ caller, database, catalog, drafts, now: clock(), loaders: createLoaders(database, catalog) }),
+        context: async () => ({ caller, database, catalog, drafts, now: clock(), loaders: createLoaders(database, catalog), metrics, observed }),
       }),
       timedOut,
     ]);
@@ -345,7 +338,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     // Only whole successful answers are kept, and only if the catalog did not change while computing them
     // ("errors" can only appear unescaped in the JSON as a key).
     if (cacheKey !== null && result.body.kind === 'complete' && (result.status ?? 200) === 200 && generation.value === generationAtStart && !result.body.string.includes('"errors":')) {
-      responses?.set(cacheKey, { status: 200, headers: Object.fromEntries(result.headers), body: result.body.string });
+      responses?.set(cacheKey, { status: 200, headers: Object.fromEntries(result.headers), body: result.body.string, operation: observed.operation });
     }
     if (result.body.kind === 'complete') response.end(result.body.string);
     else {
@@ -360,6 +353,9 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     response.setHeader('x-request-id', requestId);
     const started = performance.now();
     response.on('finish', () => {
+      const path = request.url ?? '';
+      const question = path.indexOf('?');
+      metrics.requestFinished(routeOf(question < 0 ? path : path.slice(0, question)), observations.get(response)?.operation ?? 'none', response.statusCode, (performance.now() - started) / 1000);
       if (!logger.isLevelEnabled('info')) return;
       logger.info({ requestId, role: roles.get(response), method: request.method, path: (request.url ?? '').split('?')[0], status: response.statusCode, ms: Math.round(performance.now() - started) }, 'request');
     });
@@ -389,6 +385,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     catalog,
     responses,
     generation,
+    metrics,
     stop: async () => {
       if (checkpoints) clearInterval(checkpoints);
       generation.stop();

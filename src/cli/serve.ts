@@ -44,7 +44,7 @@ const playground = flag('PLAYGROUND', !production);
 const anonymousRead = flag('ALLOW_ANONYMOUS_READ', !production && !process.env['DATABASE_URL']);
 const draftDeadlineMs = Number(process.env['DRAFT_DEADLINE_MS'] ?? DEFAULT_DRAFT_DEADLINE_MS);
 if (!Number.isInteger(draftDeadlineMs) || draftDeadlineMs <= 0) throw new Error('DRAFT_DEADLINE_MS must be a positive whole number of milliseconds');
-const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), rateLimits: rateLimitsFromEnvironment(process.env), auditKey: auditKeyFromEnvironment(process.env), corsOrigins, anonymousRead, draftDeadlineMs, responseCache: flag('RESPONSE_CACHE', true) });
+const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), rateLimits: rateLimitsFromEnvironment(process.env), auditKey: auditKeyFromEnvironment(process.env), corsOrigins, metrics: flag('METRICS', true), metricsToken: process.env['METRICS_TOKEN'] || null, anonymousRead, draftDeadlineMs, responseCache: flag('RESPONSE_CACHE', true) });
 // A port already taken (or not ours to bind) is one clear line and exit code 1, not a stack trace.
 const notListening = (error: NodeJS.ErrnoException): void => {
   const reason = error.code === 'EADDRINUSE' ? 'is already in use' : error.code === 'EACCES' ? 'needs privileges this process does not have' : `cannot be listened on (${error.code ?? 'unknown error'})`;

@@ -32,7 +32,7 @@ export interface TestServer {
 }
 
 /** A real HTTP server on 127.0.0.1 (ephemeral port) over a fresh database with the shipped guidelines. */
-export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean; limits?: Partial<AbuseLimits>; draftDeadlineMs?: number; responseCache?: boolean; rateLimits?: RateLimits; auditKey?: Uint8Array; corsOrigins?: readonly string[] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { playground?: boolean; now?: Date; anonymousRead?: boolean; limits?: Partial<AbuseLimits>; draftDeadlineMs?: number; responseCache?: boolean; rateLimits?: RateLimits; auditKey?: Uint8Array; corsOrigins?: readonly string[]; metricsToken?: string } = {}): Promise<TestServer> {
   const statements: string[] = [];
   const db = await createTestDatabase({ onQuery: (sql) => statements.push(sql) });
   const summary = await loadShippedGuidelines(db.database);
@@ -47,6 +47,7 @@ export async function startTestServer(options: { playground?: boolean; now?: Dat
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     ...(options.auditKey === undefined ? {} : { auditKey: options.auditKey }),
     ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
+    ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
   });
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) keys[role] = (await createApiKey(db.database.client, { name: `test ${role}`, role, expiresAt: null })).token;

@@ -117,12 +117,14 @@ export const queryResolvers: QueryResolvers = {
 export const mutationResolvers: MutationResolvers = {
   evaluateRequest: async (_root, { input }, context) => {
     const versionId = input.versionId ? (fromGlobalId(input.versionId, 'GuidelineVersion').parts[0] as string) : null;
-    return evaluateRequest(context.database, context.catalog, {
+    const determination = await evaluateRequest(context.database, context.catalog, {
       guidelineNumber: input.guidelineNumber, hcpcsCode: input.hcpcsCode, drug: input.drug,
       dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness,
       facts: input.facts, evidence: input.evidence ?? null, idempotencyKey: input.idempotencyKey, versionId,
       caller: { keyId: context.caller.keyId ?? null, role: context.caller.role },
     });
+    context.metrics.determined(determination.outcome);
+    return determination;
   },
   evaluateDraft: (_root, { input }, context) => context.drafts.evaluate({ ...input, facts: input.facts.map((fact) => ({ key: fact.key, value: fact.value })), evidence: input.evidence ?? null }),
   analyzeImpact: async (_root, { versionId, limit }, context) => {
