@@ -5,7 +5,7 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 const zone = (target, from, message) => ({ target, from, message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'src/store/generated/**', 'src/api/generated/**', 'data/**', 'test/artifacts/**', 'src/api/playground/dist/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.build-check-*/**', 'src/store/generated/**', 'src/api/generated/**', 'data/**', 'test/artifacts/**', 'src/api/playground/dist/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -27,7 +27,9 @@ export function createDraftEvaluator(options: DraftEvaluatorOptions = {}): Draft
   const deadlineMs = options.deadlineMs ?? DEFAULT_DRAFT_DEADLINE_MS;
   const threads = options.threads ?? 1;
   const maxQueue = options.maxQueue ?? 8;
-  const pool = new Piscina({ filename: new URL('./draft-worker-entry.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  // From the sources, workers load through tsx; from the compiled build, the compiled task itself.
+  const entry = import.meta.url.endsWith('.ts') ? './draft-worker-entry.mjs' : './draft-worker-main.js';
+  const pool = new Piscina({ filename: new URL(entry, import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
   // A worker takes about a second to start (loading the TypeScript toolchain and the parser). The
   // deadline is for reading the draft, so each draft waits for a started worker before its clock runs;
   // after a deadline terminated the worker, the next draft waits for the replacement the same way.

@@ -1,12 +1,10 @@
-// Entry of a draft-evaluation worker thread. The project runs TypeScript through tsx; a worker
-// thread does not inherit the parent's module hooks in every host (vitest, plain node), so it
-// registers tsx itself before loading the task.
+// Entry of a draft-evaluation worker thread when the project runs from its TypeScript sources
+// (npm start, tests). A worker thread does not inherit the parent's module hooks in every host
+// (vitest, plain node), so it registers tsx itself before loading the task. The compiled build
+// (npm run build) starts workers on dist/services/draft-worker-main.js directly.
 import { register } from 'tsx/esm/api';
 
 register();
-const { runDraftTask } = await import('./draft-worker.ts');
+const { default: run } = await import('./draft-worker-main.ts');
 
-/** `null` is the warm-up task: it answers once the worker has loaded everything a draft needs. */
-export default function run(input) {
-  return input === null ? 'ready' : runDraftTask(input);
-}
+export default run;
