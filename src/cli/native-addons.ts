@@ -50,18 +50,16 @@ function workaroundHeaders(): string {
   const dir = join(cache, 'node_modules', platformPackage);
   if (headersVersion(dir) !== WORKAROUND_HEADERS) {
     console.log(`native addons: installing Node ${WORKAROUND_HEADERS} headers into ${cache} (see src/cli/native-addons.ts for why)`);
-    execFileSync(npm(), ['install', '--prefix', cache, `${platformPackage}@${WORKAROUND_HEADERS}`, '--no-audit', '--no-fund', '--no-save', '--ignore-scripts'], { stdio: 'inherit' });
+    runNpm(['install', '--prefix', cache, `${platformPackage}@${WORKAROUND_HEADERS}`, '--no-audit', '--no-fund', '--no-save', '--ignore-scripts'], process.env);
   }
   return dir;
 }
 
-function npm(): string {
-  // The npm running this install, when there is one (npm sets npm_execpath to its CLI script).
-  return process.env['npm_execpath'] && existsSync(process.env['npm_execpath']) ? process.execPath : 'npm';
-}
-
-function npmArgs(args: string[]): string[] {
-  return npm() === process.execPath ? [process.env['npm_execpath'] as string, ...args] : args;
+/** npm: the one running this install when there is one (npm sets npm_execpath to its CLI script), else the one on PATH. */
+function runNpm(args: string[], env: NodeJS.ProcessEnv): void {
+  const cli = process.env['npm_execpath'];
+  if (cli && existsSync(cli)) execFileSync(process.execPath, [cli, ...args], { stdio: 'inherit', env });
+  else execFileSync('npm', args, { stdio: 'inherit', env });
 }
 
 /** Whether the addon loads and opens a database, in a child process (an abort must not end this one). */
@@ -87,7 +85,7 @@ if (!needed) {
   console.log(`native addons: rebuilding better-sqlite3 for Node ${process.versions.node}${headers ? ` against the headers in ${headers}` : ''} (about 90 s)`);
   // Without headers found here node-gyp downloads the runtime's own, as on any machine with internet access.
   const env = { ...process.env, ...(headers ? { npm_config_nodedir: headers } : {}) };
-  execFileSync(npm(), npmArgs(['rebuild', 'better-sqlite3', '--foreground-scripts']), { stdio: 'inherit', env });
+  runNpm(['rebuild', 'better-sqlite3', '--foreground-scripts'], env);
   if (!addonLoads()) {
     console.error(`native addons: better-sqlite3 still does not load on Node ${process.versions.node}; see src/cli/native-addons.ts`);
     process.exit(1);
