@@ -34,7 +34,7 @@ if (mode === 'replay') {
     const { factsUsed, ...result } = renderDecision(ruleSet, decision);
     const row = await insertDetermination(database, {
       id: randomUUID(), idempotencyKey: null, callerKeyId: null, callerRole: null, requestSha256: randomUUID(), guidelineNumber: 'Evolut_CG_3258', dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness,
-      whatIf: false, versionId: version.id, ruleSetSha256, outcome: decision.outcome, factsUsed, evidence: [], result,
+      whatIf: false, expedited: false, versionId: version.id, ruleSetSha256, outcome: decision.outcome, factsUsed, evidence: [], result,
     }, new Date());
     return JSON.stringify({ data: { evaluateRequest: { id: row.id, outcome: row.outcome, summary: result.summary, reasons: result.reasons, authorizedLimits: result.authorizedLimits, notices: result.notices } } });
   };

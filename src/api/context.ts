@@ -6,6 +6,8 @@ import type { VersionCatalog, VersionEntry } from '../services/version-catalog.t
 import type { DraftEvaluator } from '../services/draft-evaluator.ts';
 import type { GuidelineRow, VersionSummary } from '../store/guideline-reader.ts';
 import { findGuidelinesByIds, versionSummaries } from '../store/guideline-reader.ts';
+import type { ReviewRow } from '../store/review-store.ts';
+import { reviewsOfDeterminations } from '../store/review-store.ts';
 
 export interface ApiContext {
   readonly caller: Caller;
@@ -25,6 +27,8 @@ export interface Loaders {
   readonly guideline: DataLoader<string, GuidelineRow | null>;
   readonly versionsOfGuideline: DataLoader<string, readonly VersionSummary[]>;
   readonly version: DataLoader<string, VersionEntry | null>;
+  /** A determination's reviews, oldest first. */
+  readonly reviews: DataLoader<string, readonly ReviewRow[]>;
 }
 
 /** Per-request loaders batch lookups, so a page of N guidelines costs the same number of queries as one. */
@@ -41,5 +45,10 @@ export function createLoaders(database: Database, catalog: VersionCatalog): Load
       return missing.map((id) => byGuideline.get(id) ?? []);
     })),
     version: new DataLoader((ids) => catalog.getMany(ids)),
+    reviews: new DataLoader(async (ids) => {
+      const byDetermination = new Map<string, ReviewRow[]>(ids.map((id) => [id, []]));
+      for (const review of await reviewsOfDeterminations(database.client, ids)) byDetermination.get(review.determinationId)?.push(review);
+      return ids.map((id) => byDetermination.get(id) ?? []);
+    }),
   };
 }

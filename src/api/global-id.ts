@@ -1,7 +1,7 @@
 import { DomainError } from '../domain/errors.ts';
 
-export type NodeType = 'Guideline' | 'GuidelineVersion' | 'Criterion' | 'Determination';
-const TYPES: readonly NodeType[] = ['Guideline', 'GuidelineVersion', 'Criterion', 'Determination'];
+export type NodeType = 'Guideline' | 'GuidelineVersion' | 'Criterion' | 'Determination' | 'Review';
+const TYPES: readonly NodeType[] = ['Guideline', 'GuidelineVersion', 'Criterion', 'Determination', 'Review'];
 
 /** Opaque IDs: base64url of "Type:part:part". Clients must not parse them. */
 export function toGlobalId(type: NodeType, ...parts: string[]): string {

@@ -18,7 +18,7 @@ const program = new Command().name('apikey').description('Create, list and revok
 
 program
   .command('create')
-  .requiredOption('--role <role>', 'reader, evaluator, auditor or admin')
+  .requiredOption('--role <role>', 'reader, evaluator, auditor, reviewer or admin')
   .requiredOption('--name <name>', 'who or what the key is for')
   .option('--expires <date>', 'last day the key works (YYYY-MM-DD)')
   .action((options: { role: string; name: string; expires?: string }) => withDatabase(async (client) => {

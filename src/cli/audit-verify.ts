@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseCheckpoint, verifyWithCheckpoints } from '../services/audit-checkpoints.ts';
+import { verifyReviewChain } from '../services/verify-audit-chain.ts';
 import { openDatabase } from '../store/database.ts';
 import { auditKeyOrExit, databaseUrl } from './config.ts';
 
@@ -17,13 +18,19 @@ try {
     console.error(`audit chain broken at record ${sequence} (determination ${id}): ${reason}; ${chain.checked} records before it verify`);
     process.exitCode = 1;
   }
+  const reviews = await verifyReviewChain(database.client);
+  if (reviews.firstProblem) {
+    const { sequence, id, reason } = reviews.firstProblem;
+    console.error(`review chain broken at review ${sequence} (review ${id}): ${reason}; ${reviews.checked} reviews before it verify`);
+    process.exitCode = 1;
+  }
   for (const { checkpoint, external: outside, problem } of problems) {
     console.error(`${outside ? 'the given' : 'a stored'} checkpoint at record ${checkpoint.sequence} (signed ${checkpoint.signedAt}): ${problem}`);
     process.exitCode = 1;
   }
   if (!process.exitCode) {
     const anchoring = anchoredThrough > 0 ? `; anchored by a checkpoint through record ${anchoredThrough}${unanchored ? `, ${unanchored} later records not yet anchored` : ''}` : key || external ? '; no checkpoint anchors it yet' : ' (no key or checkpoint given: truncation and rewriting cannot be ruled out)';
-    console.log(`audit chain intact: ${chain.checked} determinations verified${chain.unchained ? `; ${chain.unchained} outside the chain` : ''}${anchoring} (${database.description})`);
+    console.log(`audit chain intact: ${chain.checked} determinations verified${chain.unchained ? `; ${chain.unchained} outside the chain` : ''}${anchoring}; review chain intact: ${reviews.checked} reviews verified (${database.description})`);
   }
 } finally {
   await database.close();

@@ -52,6 +52,8 @@ export interface Determination extends DeterminationResult {
   readonly factsUsed: readonly { readonly key: string; readonly value: unknown }[];
   readonly evidence: readonly Readonly<Record<string, unknown>>[];
   readonly whatIf: boolean;
+  /** Asked for as urgent (expedited review). */
+  readonly expedited: boolean;
   readonly idempotencyKey: string | null;
   /** The API key that asked (its id, never the secret) and its role; null for records from before it was kept. */
   readonly askedBy: { readonly apiKeyId: string; readonly role: string } | null;

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { badInput } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
-import { isRole } from '../domain/roles.ts';
+import { isRole, ROLES } from '../domain/roles.ts';
 import type { Client } from '../store/database.ts';
 import { findApiKeyByPrefix, insertApiKey } from '../store/api-key-store.ts';
 
@@ -17,7 +17,7 @@ async function hashToken(token: string, salt: Buffer): Promise<string> {
 
 /** Creates a key and returns it once: only its prefix and a salted scrypt hash are stored. */
 export async function createApiKey(client: Client, input: { name: string; role: string; expiresAt: Date | null }): Promise<{ id: string; token: string }> {
-  if (!isRole(input.role)) throw badInput(`role must be one of reader, evaluator, auditor, admin`, [{ field: 'role', message: 'unknown role' }]);
+  if (!isRole(input.role)) throw badInput(`role must be one of ${ROLES.join(', ')}`, [{ field: 'role', message: 'unknown role' }]);
   if (input.name.trim() === '' || input.name.length > 100) throw badInput('name must be 1 to 100 characters', [{ field: 'name', message: 'bad length' }]);
   const prefix = randomBytes(8).toString('hex');
   const token = `gpa_${prefix}.${randomBytes(24).toString('base64url')}`;

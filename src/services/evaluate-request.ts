@@ -27,6 +27,8 @@ export interface EvaluateInput extends GuidelineSelector {
   readonly evidence?: readonly Readonly<Record<string, unknown>>[] | null;
   readonly idempotencyKey?: string | null;
   readonly versionId?: string | null;
+  /** An urgent request (expedited review); reported apart in the prior-authorization metrics. */
+  readonly expedited?: boolean | null;
   /** Who asks: recorded with the determination; idempotency keys are scoped to the API key. */
   readonly caller?: { readonly keyId: string | null; readonly role: string | null };
 }
@@ -97,6 +99,8 @@ function requestHash(input: EvaluateInput): string {
     facts: [...input.facts].sort((a, b) => a.key.localeCompare(b.key)),
     evidence: input.evidence ?? [],
     versionId: input.versionId ?? null,
+    // Only when set, so that the hashes of requests from before the flag existed are unchanged.
+    ...(input.expedited ? { expedited: true } : {}),
   };
   return createHash('sha256').update(JSON.stringify(normalized)).digest('hex');
 }
@@ -115,6 +119,7 @@ export function toDetermination(row: DeterminationRow): Determination {
     factsUsed: row.factsUsed as Determination['factsUsed'],
     evidence: row.evidence as Determination['evidence'],
     whatIf: row.whatIf,
+    expedited: row.expedited,
     idempotencyKey: row.idempotencyKey,
     askedBy: row.callerKeyId === null ? null : { apiKeyId: row.callerKeyId, role: row.callerRole ?? 'unknown' },
     createdAt: row.createdAt,
@@ -185,7 +190,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
 
   const base = {
     id: randomUUID(), idempotencyKey: key, callerKeyId: input.caller?.keyId ?? null, callerRole: input.caller?.role ?? null, requestSha256: hash, guidelineNumber: guideline.number, dateOfService: input.dateOfService,
-    lineOfBusiness: input.lineOfBusiness, whatIf: Boolean(input.versionId),
+    lineOfBusiness: input.lineOfBusiness, whatIf: Boolean(input.versionId), expedited: input.expedited === true,
   };
   let row: Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>;
   if (!version) {

@@ -17,6 +17,8 @@ export interface DeterminationRow {
   readonly lineOfBusiness: string;
   readonly outcome: string;
   readonly whatIf: boolean;
+  /** Asked for as urgent (expedited review). */
+  readonly expedited: boolean;
   readonly factsUsed: unknown;
   readonly evidence: unknown;
   readonly result: unknown;
@@ -32,8 +34,11 @@ export interface DeterminationRow {
  */
 export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash'>): Record<string, unknown> {
   const caller = row.callerKeyId === null && row.callerRole === null ? {} : { callerKeyId: row.callerKeyId, callerRole: row.callerRole };
+  // Covered when set: records from before the flag existed (all standard) hash as they always did.
+  const urgency = row.expedited ? { expedited: true } : {};
   return {
     ...caller,
+    ...urgency,
     id: row.id, idempotencyKey: row.idempotencyKey, requestSha256: row.requestSha256, guidelineNumber: row.guidelineNumber,
     versionId: row.versionId, ruleSetSha256: row.ruleSetSha256, dateOfService: row.dateOfService, lineOfBusiness: row.lineOfBusiness,
     outcome: row.outcome, whatIf: row.whatIf, factsUsed: row.factsUsed, evidence: row.evidence, result: row.result,
@@ -44,7 +49,7 @@ export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash
 /** Arbitrary but fixed: the advisory lock that serializes appends to the chain on PostgreSQL. */
 const CHAIN_LOCK_ID = 72707370;
 
-const COLUMNS = ['id', 'idempotencyKey', 'callerKeyId', 'callerRole', 'requestSha256', 'guidelineNumber', 'versionId', 'ruleSetSha256', 'dateOfService', 'lineOfBusiness', 'outcome', 'whatIf', 'factsUsed', 'evidence', 'result', 'createdAt', 'sequence', 'previousHash', 'hash'] as const;
+const COLUMNS = ['id', 'idempotencyKey', 'callerKeyId', 'callerRole', 'requestSha256', 'guidelineNumber', 'versionId', 'ruleSetSha256', 'dateOfService', 'lineOfBusiness', 'outcome', 'whatIf', 'expedited', 'factsUsed', 'evidence', 'result', 'createdAt', 'sequence', 'previousHash', 'hash'] as const;
 const INSERT_COLUMNS = COLUMNS.map((column) => `"${column}"`).join(', ');
 const HEAD = 'SELECT "sequence", "hash" FROM "Determination" WHERE "sequence" IS NOT NULL ORDER BY "sequence" DESC LIMIT 1';
 
@@ -63,7 +68,7 @@ function sqliteValues(record: DeterminationRow): unknown[] {
   return COLUMNS.map((column) => {
     const value = record[column];
     if (column === 'factsUsed' || column === 'evidence' || column === 'result') return JSON.stringify(value);
-    if (column === 'whatIf') return value ? 1 : 0;
+    if (column === 'whatIf' || column === 'expedited') return value ? 1 : 0;
     if (column === 'createdAt') return (value as Date).toISOString().replace('Z', '+00:00');
     return value;
   });

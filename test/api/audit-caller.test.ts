@@ -43,7 +43,7 @@ describe(`the audit trail records who asked, and idempotency keys are the caller
   it('who asked is covered by the record hash; records from before it was kept hash as they always did', () => {
     const base = {
       id: 'd1', idempotencyKey: null, requestSha256: 'a'.repeat(64), guidelineNumber: 'G', versionId: null, ruleSetSha256: null, dateOfService: '2026-01-01',
-      lineOfBusiness: 'COMMERCIAL', outcome: 'APPROVED', whatIf: false, factsUsed: [], evidence: [], result: {}, createdAt: new Date(0), sequence: 1,
+      lineOfBusiness: 'COMMERCIAL', outcome: 'APPROVED', whatIf: false, expedited: false, factsUsed: [], evidence: [], result: {}, createdAt: new Date(0), sequence: 1,
     };
     const before = hashedContent({ ...base, callerKeyId: null, callerRole: null });
     expect(Object.keys(before)).not.toContain('callerKeyId');

@@ -30,6 +30,9 @@ const operations: Record<string, string> = {
   'Mutation.evaluateRequest': `mutation { evaluateRequest(input: { guidelineNumber: "Evolut_CG_3258", dateOfService: "2026-03-02", lineOfBusiness: "CHIP", facts: [] }) { outcome } }`,
   'Mutation.evaluateDraft': `mutation { evaluateDraft(input: { document: "", ruleSet: "", dateOfService: "2026-03-02", lineOfBusiness: "COMMERCIAL", facts: [] }) { outcome } }`,
   'Mutation.analyzeImpact': `mutation { analyzeImpact(versionId: "R3VpZGVsaW5lVmVyc2lvbjp4") { evaluated } }`,
+  'Query.determinations': `{ determinations(first: 1) { totalCount } }`,
+  'Query.priorAuthorizationMetrics': `{ priorAuthorizationMetrics(from: "2026-01-01", to: "2026-12-31") { overall { requests } } }`,
+  'Mutation.recordReview': `mutation { recordReview(input: { determinationId: "RGV0ZXJtaW5hdGlvbjp4", decision: APPROVED, rationale: "r", criterionKeys: ["k"], reviewer: "Dr. R" }) { id } }`,
 };
 
 
@@ -66,7 +69,9 @@ describe('role matrix, enforced by @requires in the schema', () => {
     };
     expect(rootFields().filter((field) => may('reader', field)).sort()).toEqual(['Query.guideline', 'Query.guidelines', 'Query.node', 'Query.search']);
     expect(rootFields().filter((field) => may('evaluator', field)).sort()).toEqual(['Mutation.evaluateRequest', 'Query.determination', 'Query.guideline', 'Query.guidelines', 'Query.node', 'Query.search']);
-    expect(rootFields().filter((field) => may('auditor', field)).sort()).toEqual(['Mutation.analyzeImpact', 'Mutation.evaluateDraft', 'Query.compareVersions', 'Query.determination', 'Query.guideline', 'Query.guidelines', 'Query.node', 'Query.search']);
+    expect(rootFields().filter((field) => may('auditor', field)).sort()).toEqual(['Mutation.analyzeImpact', 'Mutation.evaluateDraft', 'Query.compareVersions', 'Query.determination', 'Query.determinations', 'Query.guideline', 'Query.guidelines', 'Query.node', 'Query.priorAuthorizationMetrics', 'Query.search']);
+    // A clinical reviewer reads policy content and determinations (its worklist) and records reviews; it neither decides nor audits.
+    expect(rootFields().filter((field) => may('reviewer', field)).sort()).toEqual(['Mutation.recordReview', 'Query.determination', 'Query.determinations', 'Query.guideline', 'Query.guidelines', 'Query.node', 'Query.search']);
     expect(rootFields().filter((field) => may('admin', field))).toEqual(rootFields());
     expect(rootFields().filter((field) => may(null, field))).toEqual([]);
   });

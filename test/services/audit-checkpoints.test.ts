@@ -11,7 +11,7 @@ import { createTestDatabase, testProvider } from '../support/test-database.ts';
 const KEY = new TextEncoder().encode('an audit key the database role cannot read: 0123456789');
 const determination = (index: number) => ({
   id: `determination-${String(index).padStart(3, '0')}`, idempotencyKey: null, callerKeyId: 'key-1', callerRole: 'evaluator', requestSha256: 'a'.repeat(64), guidelineNumber: 'Evolut_CG_3258',
-  versionId: null, ruleSetSha256: null, dateOfService: '2026-06-01', lineOfBusiness: 'COMMERCIAL', outcome: 'DENIED', whatIf: false, factsUsed: [], evidence: [], result: { summary: `decision ${index}` },
+  versionId: null, ruleSetSha256: null, dateOfService: '2026-06-01', lineOfBusiness: 'COMMERCIAL', outcome: 'DENIED', whatIf: false, expedited: false, factsUsed: [], evidence: [], result: { summary: `decision ${index}` },
 });
 
 /** What someone with write access to the database (and no key) can do: lift the append-only triggers. */

@@ -13,7 +13,7 @@ afterAll(async () => db.drop());
 
 const row = (id: string) => ({
   id, idempotencyKey: null, callerKeyId: null, callerRole: null, requestSha256: 'r', guidelineNumber: 'G', versionId: null, ruleSetSha256: null, dateOfService: '2026-01-01', lineOfBusiness: 'COMMERCIAL',
-  outcome: 'APPROVED', whatIf: false, factsUsed: [], evidence: [], result: { summary: 's' },
+  outcome: 'APPROVED', whatIf: false, expedited: false, factsUsed: [], evidence: [], result: { summary: 's' },
 });
 
 describe.runIf(testProvider === 'sqlite')('an audit append while another connection holds the write lock (SQLite)', () => {

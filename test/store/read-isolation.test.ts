@@ -9,7 +9,7 @@ import { createTestDatabase, testProvider } from '../support/test-database.ts';
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 const determination = (index: number) => ({
   id: `determination-${index}`, idempotencyKey: null, callerKeyId: null, callerRole: null, requestSha256: 'a'.repeat(64), guidelineNumber: 'Evolut_CG_9000', versionId: null, ruleSetSha256: null,
-  dateOfService: '2026-06-01', lineOfBusiness: 'COMMERCIAL', outcome: 'NO_EFFECTIVE_VERSION', whatIf: false, factsUsed: [], evidence: [], result: { summary: 'x'.repeat(2000) },
+  dateOfService: '2026-06-01', lineOfBusiness: 'COMMERCIAL', outcome: 'NO_EFFECTIVE_VERSION', whatIf: false, expedited: false, factsUsed: [], evidence: [], result: { summary: 'x'.repeat(2000) },
 });
 const documents = Array.from({ length: 12 }, (_, index) => syntheticGuideline(9_000 + index)).map((document) => ({ fileName: document.fileName, bytes: encode(document.text) }));
 

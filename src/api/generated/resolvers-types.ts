@@ -28,7 +28,7 @@ export type AskedBy = {
   readonly __typename?: 'AskedBy';
   /** The API key's id, as `npm run apikey -- list` shows it. */
   readonly apiKeyId: Scalars['String']['output'];
-  /** reader, evaluator, auditor or admin. */
+  /** reader, evaluator, auditor, reviewer or admin. */
   readonly role: Scalars['String']['output'];
 };
 
@@ -185,6 +185,14 @@ export type CriterionResult =
   /** A fact it needs is missing. */
   | 'UNKNOWN';
 
+/** Time from request to final decision, in hours, over the decided requests of one kind. */
+export type DecisionTimes = {
+  readonly __typename?: 'DecisionTimes';
+  readonly averageHours?: Maybe<Scalars['Float']['output']>;
+  readonly decided: Scalars['Int']['output'];
+  readonly medianHours?: Maybe<Scalars['Float']['output']>;
+};
+
 /** A fact computed from facts of the request, with the formula (an interpretation of the rule set). */
 export type DerivedFact = {
   readonly __typename?: 'DerivedFact';
@@ -201,12 +209,17 @@ export type Determination = Node & {
   readonly askedBy?: Maybe<AskedBy>;
   /** Limits that come with an approval. */
   readonly authorizedLimits: ReadonlyArray<AuthorizedLimit>;
+  /** When the request was decided (the determination stored). */
   readonly createdAt: Scalars['DateTime']['output'];
   readonly dateOfService: Scalars['Date']['output'];
   /** Facts computed by a formula the rule set declares, e.g. body surface area from height and weight. */
   readonly derivedFacts: ReadonlyArray<DerivedFact>;
+  /** Whether the request was expedited (urgent). */
+  readonly expedited: Scalars['Boolean']['output'];
   /** The facts the rules read (nothing else is stored). */
   readonly factsUsed: ReadonlyArray<FactValue>;
+  /** Where the request stands now: the outcome, or the latest clinical review's decision. */
+  readonly finalStatus: FinalStatus;
   readonly guidelineNumber: Scalars['String']['output'];
   readonly id: Scalars['ID']['output'];
   readonly idempotencyKey?: Maybe<Scalars['String']['output']>;
@@ -220,6 +233,8 @@ export type Determination = Node & {
   readonly reasons: ReadonlyArray<Reason>;
   /** For PENDED: the guideline's checklist with what the evidence showed. */
   readonly reviewChecklist: ReadonlyArray<ChecklistItem>;
+  /** Clinical reviews of this determination, oldest first (a second one reopened the first). */
+  readonly reviews: ReadonlyArray<Review>;
   /** SHA-256 of the rule set used. */
   readonly ruleSetSha256?: Maybe<Scalars['String']['output']>;
   /** One sentence for a person. */
@@ -228,6 +243,44 @@ export type Determination = Node & {
   readonly version?: Maybe<GuidelineVersion>;
   /** Whether this was a what-if evaluation against a chosen version. */
   readonly whatIf: Scalars['Boolean']['output'];
+};
+
+export type DeterminationConnection = {
+  readonly __typename?: 'DeterminationConnection';
+  readonly edges: ReadonlyArray<DeterminationEdge>;
+  readonly pageInfo: PageInfo;
+  /** How many determinations match the filter in all. */
+  readonly totalCount: Scalars['Int']['output'];
+};
+
+export type DeterminationEdge = {
+  readonly __typename?: 'DeterminationEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: Determination;
+};
+
+/** Filters of `determinations`; every one given must match. */
+export type DeterminationFilter = {
+  /** The API key that asked (`askedBy.apiKeyId`). */
+  readonly apiKeyId?: InputMaybe<Scalars['String']['input']>;
+  /** Date of service from this day. */
+  readonly dateOfServiceFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Date of service up to and including this day. */
+  readonly dateOfServiceTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Decided before this instant. */
+  readonly decidedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Decided at or after this instant. */
+  readonly decidedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only expedited (true) or only standard (false) requests. */
+  readonly expedited?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly guidelineNumber?: InputMaybe<Scalars['String']['input']>;
+  readonly lineOfBusiness?: InputMaybe<Scalars['String']['input']>;
+  /** Any of these outcomes (the first decision, not the review's). */
+  readonly outcomes?: InputMaybe<ReadonlyArray<Outcome>>;
+  /** A version's ID (`GuidelineVersion.id`). */
+  readonly versionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only what-if evaluations (true) or only real requests (false). */
+  readonly whatIf?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A diagnostic with a stable code: of the parser on a document, or of the compiler on a rule set. */
@@ -310,6 +363,8 @@ export type EvaluateRequestInput = {
   readonly drug?: InputMaybe<Scalars['String']['input']>;
   /** Evidence for off-label use, evaluated against the guideline's evidence checklist. */
   readonly evidence?: InputMaybe<ReadonlyArray<EvidenceInput>>;
+  /** An urgent request (expedited review): reported apart in the prior-authorization metrics. */
+  readonly expedited?: InputMaybe<Scalars['Boolean']['input']>;
   /** Clinical facts, keyed as the version's `requirements` declare. Missing facts are reported, never guessed. */
   readonly facts: ReadonlyArray<FactInput>;
   /** Guideline number; or give `hcpcsCode` or `drug` instead (exactly one of the three). */
@@ -373,6 +428,22 @@ export type FactValue = {
   readonly key: Scalars['String']['output'];
   readonly value?: Maybe<Scalars['JSON']['output']>;
 };
+
+/** Where a request stands after any clinical review. */
+export type FinalStatus =
+  | 'APPROVED'
+  /** A clinical reviewer approved it. */
+  | 'APPROVED_AFTER_REVIEW'
+  | 'DENIED'
+  /** A clinical reviewer denied it. */
+  | 'DENIED_AFTER_REVIEW'
+  /** Waiting for facts (or a clinical review of what was sent later). */
+  | 'INCOMPLETE'
+  | 'NOT_APPLICABLE'
+  | 'NOT_DECIDABLE'
+  | 'NO_EFFECTIVE_VERSION'
+  /** Waiting for a clinical review. */
+  | 'PENDED';
 
 /** A drug guideline: a series of immutable versions identified by the guideline number. */
 export type Guideline = Node & {
@@ -544,6 +615,32 @@ export type LineOfBusiness = {
   readonly span: SourceSpan;
 };
 
+/** The figures for one group of requests. Percentages are of the requests with a final decision (approved or denied, with or without review); null when there are none. */
+export type MetricsRow = {
+  readonly __typename?: 'MetricsRow';
+  readonly approved: Scalars['Int']['output'];
+  /** Approved after a reopened review (a second or later review). */
+  readonly approvedAfterReopenedReview: Scalars['Int']['output'];
+  readonly approvedAfterReview: Scalars['Int']['output'];
+  /** Requests with a final approve or deny decision. */
+  readonly decided: Scalars['Int']['output'];
+  readonly denied: Scalars['Int']['output'];
+  readonly deniedAfterReview: Scalars['Int']['output'];
+  readonly expedited: DecisionTimes;
+  /** The line of business or guideline number; null for the overall row. */
+  readonly group?: Maybe<Scalars['String']['output']>;
+  /** Requests no guideline decided: NOT_APPLICABLE, NO_EFFECTIVE_VERSION or NOT_DECIDABLE. */
+  readonly notDecided: Scalars['Int']['output'];
+  /** Requests still waiting (PENDED or INCOMPLETE without a review) at the end of the period. */
+  readonly pending: Scalars['Int']['output'];
+  readonly percentApproved?: Maybe<Scalars['Float']['output']>;
+  readonly percentApprovedAfterReopenedReview?: Maybe<Scalars['Float']['output']>;
+  readonly percentApprovedAfterReview?: Maybe<Scalars['Float']['output']>;
+  readonly percentDenied?: Maybe<Scalars['Float']['output']>;
+  readonly requests: Scalars['Int']['output'];
+  readonly standard: DecisionTimes;
+};
+
 /** A minimum age such as `one month and older`. */
 export type MinimumAge = {
   readonly __typename?: 'MinimumAge';
@@ -574,6 +671,12 @@ export type Mutation = {
    * stored append-only and returned with every criterion it evaluated and the text it cites.
    */
   readonly evaluateRequest: Determination;
+  /**
+   * Records a clinical reviewer's decision on a PENDED or INCOMPLETE determination. Appended to the
+   * review chain, never an update of the determination; the determination's `finalStatus` follows it.
+   * A determination already reviewed is reviewed again only with a `reopenReason`.
+   */
+  readonly recordReview: Determination;
 };
 
 
@@ -590,6 +693,11 @@ export type MutationEvaluateDraftArgs = {
 
 export type MutationEvaluateRequestArgs = {
   input: EvaluateRequestInput;
+};
+
+
+export type MutationRecordReviewArgs = {
+  input: RecordReviewInput;
 };
 
 /** An object with a globally unique, opaque ID that `Query.node` can refetch. */
@@ -666,6 +774,19 @@ export type Population = {
   readonly text: Scalars['String']['output'];
 };
 
+/** CMS-0057-F prior-authorization metrics for a period. */
+export type PriorAuthorizationMetrics = {
+  readonly __typename?: 'PriorAuthorizationMetrics';
+  /** One row per guideline. */
+  readonly byGuideline: ReadonlyArray<MetricsRow>;
+  /** One row per line of business. */
+  readonly byLineOfBusiness: ReadonlyArray<MetricsRow>;
+  readonly from: Scalars['Date']['output'];
+  /** All requests of the period. */
+  readonly overall: MetricsRow;
+  readonly to: Scalars['Date']['output'];
+};
+
 /** A limit recognized in a criterion's text, e.g. 28 mcg/day or 4 cycles. */
 export type QuantitativeLimit = {
   readonly __typename?: 'QuantitativeLimit';
@@ -703,12 +824,25 @@ export type Query = {
   readonly compareVersions: VersionComparison;
   /** A stored determination, by ID. */
   readonly determination?: Maybe<Determination>;
+  /**
+   * Stored determinations matching every given filter, newest decision first, as a Relay connection
+   * (an auditor's query, a reviewer's worklist). Read on an index for each filter.
+   */
+  readonly determinations: DeterminationConnection;
   /** One guideline with its versions, by guideline number (e.g. `Evolut_CG_3258`). Null when unknown. */
   readonly guideline?: Maybe<Guideline>;
   /** Guidelines matching every given filter, ordered by guideline number, as a Relay connection. */
   readonly guidelines: GuidelineConnection;
   /** Refetches any object by its opaque ID (guideline, version, criterion, determination). */
   readonly node?: Maybe<Node>;
+  /**
+   * The prior-authorization figures CMS-0057-F asks impacted payers to publish, for requests decided
+   * in a period, per line of business and per guideline: how many were approved, denied, approved
+   * after review (and after a reopened review), and the average and median time from request to
+   * final decision, standard and expedited apart. What-if determinations are not requests and are
+   * never counted.
+   */
+  readonly priorAuthorizationMetrics: PriorAuthorizationMetrics;
   /**
    * Full-text search over the content of guideline versions: indication scenarios, exclusions,
    * contraindications, warnings, continuation conditions, statement text and references. Hits are
@@ -729,6 +863,13 @@ export type QueryDeterminationArgs = {
 };
 
 
+export type QueryDeterminationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DeterminationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryGuidelineArgs = {
   number: Scalars['String']['input'];
 };
@@ -746,6 +887,12 @@ export type QueryGuidelinesArgs = {
 
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryPriorAuthorizationMetricsArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 
@@ -777,6 +924,20 @@ export type Reason = {
   readonly span?: Maybe<SourceSpan>;
 };
 
+export type RecordReviewInput = {
+  /** The criteria the decision rests on: stable keys of criteria of the determination's version (at least one). */
+  readonly criterionKeys: ReadonlyArray<Scalars['String']['input']>;
+  readonly decision: ReviewDecision;
+  /** The determination reviewed (PENDED or INCOMPLETE). */
+  readonly determinationId: Scalars['ID']['input'];
+  /** Why, in the reviewer's words (1 to 4,000 characters). */
+  readonly rationale: Scalars['String']['input'];
+  /** Required when the determination was reviewed before: why it is reopened. */
+  readonly reopenReason?: InputMaybe<Scalars['String']['input']>;
+  /** The reviewer's name or staff identifier (1 to 200 characters). */
+  readonly reviewer: Scalars['String']['input'];
+};
+
 /** A numbered reference of the guideline. */
 export type Reference = {
   readonly __typename?: 'Reference';
@@ -797,16 +958,42 @@ export type Reference = {
   readonly year?: Maybe<Scalars['Int']['output']>;
 };
 
+/** A clinical review of a PENDED or INCOMPLETE determination: append-only and hash-chained; the determination itself never changes. */
+export type Review = {
+  readonly __typename?: 'Review';
+  readonly createdAt: Scalars['DateTime']['output'];
+  /** Stable keys of the version's criteria the decision rests on (`Criterion.key`). */
+  readonly criterionKeys: ReadonlyArray<Scalars['String']['output']>;
+  readonly decision: ReviewDecision;
+  readonly id: Scalars['ID']['output'];
+  readonly rationale: Scalars['String']['output'];
+  /** Why an already reviewed determination was reviewed again; null for the first review. */
+  readonly reopenReason?: Maybe<Scalars['String']['output']>;
+  /** Whether this review reopened an earlier one. */
+  readonly reopened: Scalars['Boolean']['output'];
+  /** The reviewer, as they identified themselves. */
+  readonly reviewer: Scalars['String']['output'];
+  /** The API key the review was recorded with. */
+  readonly reviewerApiKeyId?: Maybe<Scalars['String']['output']>;
+};
+
+/** A clinical reviewer's decision. */
+export type ReviewDecision =
+  | 'APPROVED'
+  | 'DENIED';
+
 /** Roles an API key can have. ADMIN may do everything. */
 export type Role =
   /** Everything. */
   | 'ADMIN'
-  /** Reads determinations, compares versions, runs what-if and impact analysis. */
+  /** Reads determinations, compares versions, runs what-if and impact analysis, reads the prior-authorization metrics. */
   | 'AUDITOR'
   /** May call evaluateRequest. */
   | 'EVALUATOR'
   /** Portals: policy content. */
-  | 'READER';
+  | 'READER'
+  /** A clinical reviewer: reads determinations and records the review of a PENDED (or INCOMPLETE) one. */
+  | 'REVIEWER';
 
 /** The rule set attached to a version. */
 export type RuleSetInfo = {
@@ -979,8 +1166,12 @@ export type ResolversTypes = {
   CriterionResult: CriterionResult;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DecisionTimes: ResolverTypeWrapper<DecisionTimes>;
   DerivedFact: ResolverTypeWrapper<DerivedFact>;
   Determination: ResolverTypeWrapper<DeterminationModel>;
+  DeterminationConnection: ResolverTypeWrapper<Omit<DeterminationConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['DeterminationEdge']> }>;
+  DeterminationEdge: ResolverTypeWrapper<Omit<DeterminationEdge, 'node'> & { node: ResolversTypes['Determination'] }>;
+  DeterminationFilter: DeterminationFilter;
   Diagnostic: ResolverTypeWrapper<Diagnostic>;
   DiseaseSection: ResolverTypeWrapper<DiseaseSectionModel>;
   DraftEvaluation: ResolverTypeWrapper<DraftEvaluation>;
@@ -990,6 +1181,7 @@ export type ResolversTypes = {
   FactInput: FactInput;
   FactRequirement: ResolverTypeWrapper<FactRequirement>;
   FactValue: ResolverTypeWrapper<FactValue>;
+  FinalStatus: FinalStatus;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Guideline: ResolverTypeWrapper<GuidelineModel>;
   GuidelineConnection: ResolverTypeWrapper<Omit<GuidelineConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['GuidelineEdge']> }>;
@@ -1002,6 +1194,7 @@ export type ResolversTypes = {
   Interpretation: ResolverTypeWrapper<Interpretation>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LineOfBusiness: ResolverTypeWrapper<LineOfBusiness>;
+  MetricsRow: ResolverTypeWrapper<MetricsRow>;
   MinimumAge: ResolverTypeWrapper<MinimumAge>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
@@ -1011,11 +1204,15 @@ export type ResolversTypes = {
   Paragraph: ResolverTypeWrapper<Paragraph>;
   PolicyHistoryEntry: ResolverTypeWrapper<PolicyHistoryEntry>;
   Population: ResolverTypeWrapper<PopulationModel>;
+  PriorAuthorizationMetrics: ResolverTypeWrapper<PriorAuthorizationMetrics>;
   QuantitativeLimit: ResolverTypeWrapper<QuantitativeLimit>;
   Quantity: ResolverTypeWrapper<Quantity>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Reason: ResolverTypeWrapper<Reason>;
+  RecordReviewInput: RecordReviewInput;
   Reference: ResolverTypeWrapper<Reference>;
+  Review: ResolverTypeWrapper<Review>;
+  ReviewDecision: ReviewDecision;
   Role: Role;
   RuleSetInfo: ResolverTypeWrapper<RuleSetModel>;
   SearchHit: ResolverTypeWrapper<SearchHitModel>;
@@ -1041,8 +1238,12 @@ export type ResolversParentTypes = {
   Criterion: CriterionModel;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DecisionTimes: DecisionTimes;
   DerivedFact: DerivedFact;
   Determination: DeterminationModel;
+  DeterminationConnection: Omit<DeterminationConnection, 'edges'> & { edges: ReadonlyArray<ResolversParentTypes['DeterminationEdge']> };
+  DeterminationEdge: Omit<DeterminationEdge, 'node'> & { node: ResolversParentTypes['Determination'] };
+  DeterminationFilter: DeterminationFilter;
   Diagnostic: Diagnostic;
   DiseaseSection: DiseaseSectionModel;
   DraftEvaluation: DraftEvaluation;
@@ -1064,6 +1265,7 @@ export type ResolversParentTypes = {
   Interpretation: Interpretation;
   JSON: Scalars['JSON']['output'];
   LineOfBusiness: LineOfBusiness;
+  MetricsRow: MetricsRow;
   MinimumAge: MinimumAge;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
@@ -1072,11 +1274,14 @@ export type ResolversParentTypes = {
   Paragraph: Paragraph;
   PolicyHistoryEntry: PolicyHistoryEntry;
   Population: PopulationModel;
+  PriorAuthorizationMetrics: PriorAuthorizationMetrics;
   QuantitativeLimit: QuantitativeLimit;
   Quantity: Quantity;
   Query: Record<PropertyKey, never>;
   Reason: Reason;
+  RecordReviewInput: RecordReviewInput;
   Reference: Reference;
+  Review: Review;
   RuleSetInfo: RuleSetModel;
   SearchHit: SearchHitModel;
   SourceDocument: SourceModel;
@@ -1173,6 +1378,12 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DecisionTimesResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DecisionTimes'] = ResolversParentTypes['DecisionTimes']> = {
+  averageHours?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  decided?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  medianHours?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
 export type DerivedFactResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DerivedFact'] = ResolversParentTypes['DerivedFact']> = {
   formula?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1185,7 +1396,9 @@ export type DeterminationResolvers<ContextType = ApiContext, ParentType extends 
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dateOfService?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   derivedFacts?: Resolver<ReadonlyArray<ResolversTypes['DerivedFact']>, ParentType, ContextType>;
+  expedited?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   factsUsed?: Resolver<ReadonlyArray<ResolversTypes['FactValue']>, ParentType, ContextType>;
+  finalStatus?: Resolver<ResolversTypes['FinalStatus'], ParentType, ContextType>;
   guidelineNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   idempotencyKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1195,11 +1408,23 @@ export type DeterminationResolvers<ContextType = ApiContext, ParentType extends 
   outcome?: Resolver<ResolversTypes['Outcome'], ParentType, ContextType>;
   reasons?: Resolver<ReadonlyArray<ResolversTypes['Reason']>, ParentType, ContextType>;
   reviewChecklist?: Resolver<ReadonlyArray<ResolversTypes['ChecklistItem']>, ParentType, ContextType>;
+  reviews?: Resolver<ReadonlyArray<ResolversTypes['Review']>, ParentType, ContextType>;
   ruleSetSha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['GuidelineVersion']>, ParentType, ContextType>;
   whatIf?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DeterminationConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DeterminationConnection'] = ResolversParentTypes['DeterminationConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['DeterminationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DeterminationEdgeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DeterminationEdge'] = ResolversParentTypes['DeterminationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Determination'], ParentType, ContextType>;
 };
 
 export type DiagnosticResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Diagnostic'] = ResolversParentTypes['Diagnostic']> = {
@@ -1352,6 +1577,25 @@ export type LineOfBusinessResolvers<ContextType = ApiContext, ParentType extends
   span?: Resolver<ResolversTypes['SourceSpan'], ParentType, ContextType>;
 };
 
+export type MetricsRowResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MetricsRow'] = ResolversParentTypes['MetricsRow']> = {
+  approved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  approvedAfterReopenedReview?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  approvedAfterReview?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  decided?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  denied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deniedAfterReview?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expedited?: Resolver<ResolversTypes['DecisionTimes'], ParentType, ContextType>;
+  group?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  notDecided?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  percentApproved?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  percentApprovedAfterReopenedReview?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  percentApprovedAfterReview?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  percentDenied?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  standard?: Resolver<ResolversTypes['DecisionTimes'], ParentType, ContextType>;
+};
+
 export type MinimumAgeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MinimumAge'] = ResolversParentTypes['MinimumAge']> = {
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1362,6 +1606,7 @@ export type MutationResolvers<ContextType = ApiContext, ParentType extends Resol
   analyzeImpact?: Resolver<ResolversTypes['ImpactAnalysis'], ParentType, ContextType, RequireFields<MutationAnalyzeImpactArgs, 'limit' | 'versionId'>>;
   evaluateDraft?: Resolver<ResolversTypes['DraftEvaluation'], ParentType, ContextType, RequireFields<MutationEvaluateDraftArgs, 'input'>>;
   evaluateRequest?: Resolver<ResolversTypes['Determination'], ParentType, ContextType, RequireFields<MutationEvaluateRequestArgs, 'input'>>;
+  recordReview?: Resolver<ResolversTypes['Determination'], ParentType, ContextType, RequireFields<MutationRecordReviewArgs, 'input'>>;
 };
 
 export type NodeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -1404,6 +1649,14 @@ export type PopulationResolvers<ContextType = ApiContext, ParentType extends Res
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type PriorAuthorizationMetricsResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['PriorAuthorizationMetrics'] = ResolversParentTypes['PriorAuthorizationMetrics']> = {
+  byGuideline?: Resolver<ReadonlyArray<ResolversTypes['MetricsRow']>, ParentType, ContextType>;
+  byLineOfBusiness?: Resolver<ReadonlyArray<ResolversTypes['MetricsRow']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  overall?: Resolver<ResolversTypes['MetricsRow'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
 export type QuantitativeLimitResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['QuantitativeLimit'] = ResolversParentTypes['QuantitativeLimit']> = {
   alternative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1425,9 +1678,11 @@ export type QuantityResolvers<ContextType = ApiContext, ParentType extends Resol
 export type QueryResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   compareVersions?: Resolver<ResolversTypes['VersionComparison'], ParentType, ContextType, RequireFields<QueryCompareVersionsArgs, 'from' | 'to'>>;
   determination?: Resolver<Maybe<ResolversTypes['Determination']>, ParentType, ContextType, RequireFields<QueryDeterminationArgs, 'id'>>;
+  determinations?: Resolver<ResolversTypes['DeterminationConnection'], ParentType, ContextType, RequireFields<QueryDeterminationsArgs, 'first'>>;
   guideline?: Resolver<Maybe<ResolversTypes['Guideline']>, ParentType, ContextType, RequireFields<QueryGuidelineArgs, 'number'>>;
   guidelines?: Resolver<ResolversTypes['GuidelineConnection'], ParentType, ContextType, RequireFields<QueryGuidelinesArgs, 'first'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  priorAuthorizationMetrics?: Resolver<ResolversTypes['PriorAuthorizationMetrics'], ParentType, ContextType, RequireFields<QueryPriorAuthorizationMetricsArgs, 'from' | 'to'>>;
   search?: Resolver<ReadonlyArray<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
 };
 
@@ -1455,6 +1710,18 @@ export type ReferenceResolvers<ContextType = ApiContext, ParentType extends Reso
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ReviewResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  criterionKeys?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  decision?: Resolver<ResolversTypes['ReviewDecision'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rationale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reopenReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reopened?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reviewer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reviewerApiKeyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type RuleSetInfoResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RuleSetInfo'] = ResolversParentTypes['RuleSetInfo']> = {
@@ -1515,8 +1782,11 @@ export type Resolvers<ContextType = ApiContext> = {
   Criterion?: CriterionResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DecisionTimes?: DecisionTimesResolvers<ContextType>;
   DerivedFact?: DerivedFactResolvers<ContextType>;
   Determination?: DeterminationResolvers<ContextType>;
+  DeterminationConnection?: DeterminationConnectionResolvers<ContextType>;
+  DeterminationEdge?: DeterminationEdgeResolvers<ContextType>;
   Diagnostic?: DiagnosticResolvers<ContextType>;
   DiseaseSection?: DiseaseSectionResolvers<ContextType>;
   DraftEvaluation?: DraftEvaluationResolvers<ContextType>;
@@ -1531,6 +1801,7 @@ export type Resolvers<ContextType = ApiContext> = {
   Interpretation?: InterpretationResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LineOfBusiness?: LineOfBusinessResolvers<ContextType>;
+  MetricsRow?: MetricsRowResolvers<ContextType>;
   MinimumAge?: MinimumAgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
@@ -1539,11 +1810,13 @@ export type Resolvers<ContextType = ApiContext> = {
   Paragraph?: ParagraphResolvers<ContextType>;
   PolicyHistoryEntry?: PolicyHistoryEntryResolvers<ContextType>;
   Population?: PopulationResolvers<ContextType>;
+  PriorAuthorizationMetrics?: PriorAuthorizationMetricsResolvers<ContextType>;
   QuantitativeLimit?: QuantitativeLimitResolvers<ContextType>;
   Quantity?: QuantityResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Reason?: ReasonResolvers<ContextType>;
   Reference?: ReferenceResolvers<ContextType>;
+  Review?: ReviewResolvers<ContextType>;
   RuleSetInfo?: RuleSetInfoResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   SourceDocument?: SourceDocumentResolvers<ContextType>;

@@ -2,6 +2,7 @@ import type { Resolvers } from '../generated/resolvers-types.ts';
 import { DateScalar, DateTimeScalar, JSONScalar, YearMonthScalar } from './scalars.ts';
 import { comparisonResolvers, determinationResolvers, impactAnalysisResolvers, searchHitResolvers } from './determination.ts';
 import { guidelineResolvers } from './guideline.ts';
+import { auditQueryResolvers, determinationReviewResolvers, reviewMutationResolvers, reviewResolvers } from './audit.ts';
 import { mutationResolvers, queryResolvers } from './root.ts';
 import { continuationResolvers, criterionResolvers, diseaseSectionResolvers, populationResolvers, ruleSetResolvers, sourceResolvers, versionResolvers } from './version.ts';
 
@@ -13,8 +14,8 @@ export const resolvers: Resolvers = {
   Node: {
     __resolveType: (node) => (node as { __typename?: 'Guideline' | 'GuidelineVersion' | 'Criterion' | 'Determination' }).__typename ?? null,
   },
-  Query: queryResolvers,
-  Mutation: mutationResolvers,
+  Query: { ...queryResolvers, ...auditQueryResolvers },
+  Mutation: { ...mutationResolvers, ...reviewMutationResolvers },
   Guideline: guidelineResolvers,
   GuidelineVersion: versionResolvers,
   Criterion: criterionResolvers,
@@ -23,7 +24,8 @@ export const resolvers: Resolvers = {
   ContinuationExemption: continuationResolvers,
   SourceDocument: sourceResolvers,
   RuleSetInfo: ruleSetResolvers,
-  Determination: determinationResolvers,
+  Determination: { ...determinationResolvers, ...determinationReviewResolvers },
+  Review: reviewResolvers,
   ImpactAnalysis: impactAnalysisResolvers,
   SearchHit: searchHitResolvers,
   VersionComparison: comparisonResolvers,

@@ -50,11 +50,14 @@ export const queryResolvers: QueryResolvers = {
       case 'Determination': {
         // Checked before loading: a reader must not even learn whether a determination exists.
         if (!allows(requiredRoles(info.schema, 'Determination', 'id'), context.caller.role)) {
-          throw new DomainError('FORBIDDEN', 'determinations need an evaluator or auditor key');
+          throw new DomainError('FORBIDDEN', 'determinations need an evaluator, auditor or reviewer key');
         }
         const row = await findDetermination(context.database.client, parts[0] as string);
         return row ? { ...toDetermination(row), __typename: 'Determination' as const } : null;
       }
+      // Reviews are read through their determination; their IDs are not refetchable nodes.
+      case 'Review':
+        return null;
       default: {
         const exhaustive: never = type;
         return exhaustive;
@@ -120,7 +123,7 @@ export const mutationResolvers: MutationResolvers = {
     const determination = await evaluateRequest(context.database, context.catalog, {
       guidelineNumber: input.guidelineNumber, hcpcsCode: input.hcpcsCode, drug: input.drug,
       dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness,
-      facts: input.facts, evidence: input.evidence ?? null, idempotencyKey: input.idempotencyKey, versionId,
+      facts: input.facts, evidence: input.evidence ?? null, idempotencyKey: input.idempotencyKey, versionId, expedited: input.expedited ?? false,
       caller: { keyId: context.caller.keyId ?? null, role: context.caller.role },
     });
     context.metrics.determined(determination.outcome);
