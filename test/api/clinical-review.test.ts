@@ -17,7 +17,7 @@ const RELAPSED_ADULT = [
 const EVALUATE = `mutation($input: EvaluateRequestInput!) { evaluateRequest(input: $input) { id outcome expedited finalStatus reviews { id } } }`;
 const REVIEW = `mutation($input: RecordReviewInput!) { recordReview(input: $input) { id outcome finalStatus expedited reviews { decision rationale criterionKeys reviewer reviewerApiKeyId reopenReason reopened } } }`;
 
-interface Decided { id: string; outcome: string; expedited: boolean; finalStatus: string; reviews: unknown[] }
+interface Decided { id: string; outcome: string; expedited: boolean; finalStatus: string; reviews: Record<string, unknown>[] }
 let api: TestServer;
 const decide = async (singleAgent: boolean, expedited = false): Promise<Decided> => {
   const { body } = await api.graphqlAs<{ evaluateRequest: Decided }>('evaluator', EVALUATE, {
@@ -51,7 +51,7 @@ describe(`clinical review of pended determinations (${testProvider})`, () => {
     expect(silent.body.errors?.[0]?.message).toContain('reopenReason');
     const reopened = await review({ determinationId: pended.id, decision: 'DENIED', rationale: 'The study enrolled no adults.', criterionKeys: ['EXC-03cfe7e660'], reviewer: 'Dr. B', reopenReason: 'Appeal by the plan medical director' });
     expect(reopened.body.data?.recordReview.finalStatus).toBe('DENIED_AFTER_REVIEW');
-    expect(reopened.body.data?.recordReview.reviews.map((item) => [item['decision'], item['reopened']])).toEqual([['APPROVED', false], ['DENIED', true]]);
+    expect(reopened.body.data?.recordReview.reviews.map((item: Record<string, unknown>) => [item['decision'], item['reopened']])).toEqual([['APPROVED', false], ['DENIED', true]]);
     expect(await verifyReviewChain(api.db.database.client)).toEqual({ checked: 2, firstProblem: null, unchained: 0 });
     expect((await verifyAuditChain(api.db.database.client)).firstProblem).toBeNull();
   });
