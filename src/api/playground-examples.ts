@@ -36,7 +36,7 @@ query ByCode($code: String!, $on: Date!) {
     name: 'Search',
     query: `# Full-text search over criteria, indications, warnings and references.
 query Search($text: String!) {
-  search(text: $text, first: 10) { section key snippet score version { title implementationDate } }
+  search(text: $text, first: 10) { totalCount edges { node { section key snippet score version { title implementationDate } } } pageInfo { hasNextPage endCursor } }
 }`,
     variables: { text: 'hypersensitivity formulation' },
   },

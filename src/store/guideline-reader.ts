@@ -36,7 +36,10 @@ export async function lineOfBusinessCodes(client: Client): Promise<string[]> {
 }
 
 export interface GuidelineFilter {
+  /** Exact brand or generic name, case-insensitive (what a request names: never a guess). */
   readonly drug?: string | null;
+  /** A name a person is typing: the start of the brand or generic name or of one of its words, case-insensitive. */
+  readonly drugPrefix?: string | null;
   readonly hcpcsCode?: string | null;
   readonly lineOfBusiness?: string | null;
   /** Only the version in effect on this instant counts; without it, any version may match. */
@@ -70,12 +73,19 @@ export function parameters(provider: Provider): { add: (value: unknown) => strin
 
 /** The guidelines with a matching version (the one in effect when `effectiveOn` is given), a page at a time, and how many match. */
 export async function pageOfMatchingGuidelines(client: Client, provider: Provider, filter: GuidelineFilter, afterNumber: string | null, take: number): Promise<{ rows: GuidelineRow[]; totalCount: number }> {
-  const noFilter = !filter.drug && !filter.hcpcsCode && !filter.lineOfBusiness && !filter.effectiveOn;
+  const noFilter = !filter.drug && !filter.drugPrefix && !filter.hcpcsCode && !filter.lineOfBusiness && !filter.effectiveOn;
   if (noFilter) return pageOfGuidelines(client, null, afterNumber, take);
   const where = (bind: ReturnType<typeof parameters>): string => {
     const conditions: string[] = [];
     const drug = filter.drug?.trim().toLowerCase();
     if (drug) conditions.push(`(v."brandNameKey" = ${bind.add(drug)} OR v."genericNameKey" = ${bind.add(drug)})`);
+    const typed = filter.drugPrefix?.trim().toLowerCase();
+    if (typed) {
+      // LIKE's own wildcards in what was typed are literal characters.
+      const literal = typed.replace(/[\\%_]/g, (character) => `\\${character}`);
+      const [start, word] = [`${literal}%`, `% ${literal}%`];
+      conditions.push(`(v."brandNameKey" LIKE ${bind.add(start)} ESCAPE '\\' OR v."genericNameKey" LIKE ${bind.add(start)} ESCAPE '\\' OR v."brandNameKey" LIKE ${bind.add(word)} ESCAPE '\\' OR v."genericNameKey" LIKE ${bind.add(word)} ESCAPE '\\')`);
+    }
     if (filter.hcpcsCode) conditions.push(`EXISTS (SELECT 1 FROM "BillingCode" c WHERE c."versionId" = v."id" AND c."code" = ${bind.add(filter.hcpcsCode.trim().toUpperCase())})`);
     if (filter.lineOfBusiness) conditions.push(`EXISTS (SELECT 1 FROM "VersionLineOfBusiness" l WHERE l."versionId" = v."id" AND l."code" = ${bind.add(filter.lineOfBusiness.trim().toUpperCase())} AND l."applicable" = ${bind.add(true)})`);
     if (filter.effectiveOn) conditions.push(inEffectCondition(provider, 'v', filter.effectiveOn, bind.add));

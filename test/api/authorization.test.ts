@@ -24,7 +24,8 @@ const operations: Record<string, string> = {
   'Query.node': `{ node(id: "R3VpZGVsaW5lOng") { id } }`,
   'Query.guideline': `{ guideline(number: "Evolut_CG_3258") { number } }`,
   'Query.guidelines': `{ guidelines(first: 1) { totalCount } }`,
-  'Query.search': `{ search(text: "blinatumomab", first: 1) { key } }`,
+  'Query.search': `{ search(text: "blinatumomab", first: 1) { totalCount } }`,
+  'Query.guidelineByDrug': `{ guidelineByDrug(name: "blincyto") { number } }`,
   'Query.compareVersions': `{ compareVersions(from: "R3VpZGVsaW5lVmVyc2lvbjp4", to: "R3VpZGVsaW5lVmVyc2lvbjp4") { changes { kind } } }`,
   'Query.determination': `{ determination(id: "RGV0ZXJtaW5hdGlvbjp4") { id } }`,
   'Mutation.evaluateRequest': `mutation { evaluateRequest(input: { guidelineNumber: "Evolut_CG_3258", dateOfService: "2026-03-02", lineOfBusiness: "CHIP", facts: [] }) { outcome } }`,
@@ -67,11 +68,11 @@ describe('role matrix, enforced by @requires in the schema', () => {
       const [type, name] = field.split('.') as [string, string];
       return allows(requiredRoles(schema(), type, name), role);
     };
-    expect(rootFields().filter((field) => may('reader', field)).sort()).toEqual(['Query.guideline', 'Query.guidelines', 'Query.node', 'Query.search']);
-    expect(rootFields().filter((field) => may('evaluator', field)).sort()).toEqual(['Mutation.evaluateRequest', 'Query.determination', 'Query.guideline', 'Query.guidelines', 'Query.node', 'Query.search']);
-    expect(rootFields().filter((field) => may('auditor', field)).sort()).toEqual(['Mutation.analyzeImpact', 'Mutation.evaluateDraft', 'Query.compareVersions', 'Query.determination', 'Query.determinations', 'Query.guideline', 'Query.guidelines', 'Query.node', 'Query.priorAuthorizationMetrics', 'Query.search']);
+    expect(rootFields().filter((field) => may('reader', field)).sort()).toEqual(['Query.guideline', 'Query.guidelineByDrug', 'Query.guidelines', 'Query.node', 'Query.search']);
+    expect(rootFields().filter((field) => may('evaluator', field)).sort()).toEqual(['Mutation.evaluateRequest', 'Query.determination', 'Query.guideline', 'Query.guidelineByDrug', 'Query.guidelines', 'Query.node', 'Query.search']);
+    expect(rootFields().filter((field) => may('auditor', field)).sort()).toEqual(['Mutation.analyzeImpact', 'Mutation.evaluateDraft', 'Query.compareVersions', 'Query.determination', 'Query.determinations', 'Query.guideline', 'Query.guidelineByDrug', 'Query.guidelines', 'Query.node', 'Query.priorAuthorizationMetrics', 'Query.search']);
     // A clinical reviewer reads policy content and determinations (its worklist) and records reviews; it neither decides nor audits.
-    expect(rootFields().filter((field) => may('reviewer', field)).sort()).toEqual(['Mutation.recordReview', 'Query.determination', 'Query.determinations', 'Query.guideline', 'Query.guidelines', 'Query.node', 'Query.search']);
+    expect(rootFields().filter((field) => may('reviewer', field)).sort()).toEqual(['Mutation.recordReview', 'Query.determination', 'Query.determinations', 'Query.guideline', 'Query.guidelineByDrug', 'Query.guidelines', 'Query.node', 'Query.search']);
     expect(rootFields().filter((field) => may('admin', field))).toEqual(rootFields());
     expect(rootFields().filter((field) => may(null, field))).toEqual([]);
   });

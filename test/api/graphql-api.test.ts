@@ -134,13 +134,13 @@ describe(`GraphQL API over HTTP on ${testProvider}`, () => {
   });
 
   it('searches with ranked, highlighted hits naming version and section', async () => {
-    const { body } = await api.graphql<{ search: { section: string; key: string; snippet: string; version: { brandName: string } }[] }>(`{ search(text: "cytokine release syndrome", first: 5) { section key snippet version { brandName } } }`);
+    const { body } = await api.graphql<{ search: { edges: { node: { section: string; key: string; snippet: string; version: { brandName: string } } }[] } }>(`{ search(text: "cytokine release syndrome", first: 5) { edges { node { section key snippet version { brandName } } } } }`);
     expect(body.errors).toBeUndefined();
-    const hits = body.data?.search ?? [];
+    const hits = body.data?.search.edges.map((edge) => edge.node) ?? [];
     expect(hits.length).toBeGreaterThan(0);
     expect(hits[0]).toMatchObject({ section: 'BOXED_WARNING', key: 'BW-8b99a17fc2', version: { brandName: 'Blincyto' } });
     expect(hits[0]?.snippet).toContain('[[Cytokine]] [[release]] [[syndrome]]');
-    const syntax = await api.graphql(`{ search(text: "\\"unbalanced OR NOT (", first: 5) { key } }`);
+    const syntax = await api.graphql(`{ search(text: "\\"unbalanced OR NOT (", first: 5) { totalCount } }`);
     expect(syntax.body.errors).toBeUndefined();
   });
 

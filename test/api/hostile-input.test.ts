@@ -39,7 +39,7 @@ const cases: [string, string, Record<string, unknown>, string][] = [
   ['an unparsable query', `{ guideline(number: "Evolut_CG_3258" { number } }`, {}, 'GRAPHQL_PARSE_FAILED'],
   ['a page size of 1000', `{ guidelines(first: 1000) { totalCount } }`, {}, 'BAD_USER_INPUT'],
   ['a forged cursor', `{ guidelines(after: "b3ZlcmZsb3c") { totalCount } }`, {}, 'BAD_USER_INPUT'],
-  ['a 10,000-character search', `query($t: String!) { search(text: $t) { key } }`, { t: 'ALL '.repeat(2500) }, 'BAD_USER_INPUT'],
+  ['a 10,000-character search', `query($t: String!) { search(text: $t) { totalCount } }`, { t: 'ALL '.repeat(2500) }, 'BAD_USER_INPUT'],
   ['an empty node id', `{ node(id: "") { id } }`, {}, 'BAD_USER_INPUT'],
 ];
 

@@ -70,11 +70,11 @@ describe(`a catalog of ${SYNTHETIC} + shipped guidelines on ${testProvider}`, ()
   }, 120_000);
 
   it('a search "as of" a date with more than 999 versions in effect answers from the versions in effect then', async () => {
-    const { body } = await api.graphql<{ search: { key: string; version: { implementationDate: string } }[] }>(`{ search(text: "scenario", asOf: "2030-01-01", first: 100) { key version { implementationDate } } }`);
+    const { body } = await api.graphql<{ search: { edges: { node: { key: string; version: { implementationDate: string } } }[] } }>(`{ search(text: "scenario", asOf: "2030-01-01", first: 100) { edges { node { key version { implementationDate } } } } }`);
     expect(body.errors).toBeUndefined();
-    expect(body.data?.search.length).toBe(100);
-    const before = await api.graphql<{ search: unknown[] }>(`{ search(text: "scenario", asOf: "2000-01-01", first: 100) { key } }`);
+    expect(body.data?.search.edges.length).toBe(100);
+    const before = await api.graphql<{ search: { totalCount: number; edges: unknown[] } }>(`{ search(text: "scenario", asOf: "2000-01-01", first: 100) { totalCount edges { cursor } } }`);
     expect(before.body.errors).toBeUndefined();
-    expect(before.body.data?.search).toEqual([]);
+    expect(before.body.data?.search).toEqual({ totalCount: 0, edges: [] });
   }, 60_000);
 });

@@ -65,7 +65,7 @@ describe.runIf(enabled)('PostgreSQL restarted while the server is under traffic'
     let asked = 0;
     const ask = async (): Promise<'ok' | 'clean-error'> => {
       asked += 1;
-      const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ q${asked}: search(text: "hypersensitivity", first: 1) { key } }` }) });
+      const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ q${asked}: search(text: "hypersensitivity", first: 1) { totalCount } }` }) });
       const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
       if (!body.errors) return 'ok';
       // A failure is masked and coded, never a crash or a leak of internals.

@@ -831,6 +831,12 @@ export type Query = {
   readonly determinations: DeterminationConnection;
   /** One guideline with its versions, by guideline number (e.g. `Evolut_CG_3258`). Null when unknown. */
   readonly guideline?: Maybe<Guideline>;
+  /**
+   * The guideline for a drug, by its exact brand or generic name, case-insensitive (`blincyto`,
+   * `Blinatumomab`). Null when no guideline covers it; BAD_USER_INPUT naming them when several do.
+   * Its lines of business, codes and criteria as of today are under `currentVersion`.
+   */
+  readonly guidelineByDrug?: Maybe<Guideline>;
   /** Guidelines matching every given filter, ordered by guideline number, as a Relay connection. */
   readonly guidelines: GuidelineConnection;
   /** Refetches any object by its opaque ID (guideline, version, criterion, determination). */
@@ -848,7 +854,7 @@ export type Query = {
    * contraindications, warnings, continuation conditions, statement text and references. Hits are
    * ranked; each says which version and section matched and carries a highlighted snippet.
    */
-  readonly search: ReadonlyArray<SearchHit>;
+  readonly search: SearchConnection;
 };
 
 
@@ -875,6 +881,11 @@ export type QueryGuidelineArgs = {
 };
 
 
+export type QueryGuidelineByDrugArgs = {
+  name: Scalars['String']['input'];
+};
+
+
 export type QueryGuidelinesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   drug?: InputMaybe<Scalars['String']['input']>;
@@ -897,6 +908,8 @@ export type QueryPriorAuthorizationMetricsArgs = {
 
 
 export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  allVersions?: InputMaybe<Scalars['Boolean']['input']>;
   asOf?: InputMaybe<Scalars['Date']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   text: Scalars['String']['input'];
@@ -1007,6 +1020,21 @@ export type RuleSetInfo = {
   readonly reviewedOn: Scalars['Date']['output'];
   /** SHA-256 of the rule-set file as stored. */
   readonly sha256: Scalars['String']['output'];
+};
+
+/** Ranked search hits, a page at a time. */
+export type SearchConnection = {
+  readonly __typename?: 'SearchConnection';
+  readonly edges: ReadonlyArray<SearchEdge>;
+  readonly pageInfo: PageInfo;
+  /** How many hits match in all. */
+  readonly totalCount: Scalars['Int']['output'];
+};
+
+export type SearchEdge = {
+  readonly __typename?: 'SearchEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: SearchHit;
 };
 
 /** A search hit. */
@@ -1215,6 +1243,8 @@ export type ResolversTypes = {
   ReviewDecision: ReviewDecision;
   Role: Role;
   RuleSetInfo: ResolverTypeWrapper<RuleSetModel>;
+  SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['SearchEdge']> }>;
+  SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['SearchHit'] }>;
   SearchHit: ResolverTypeWrapper<SearchHitModel>;
   SourceDocument: ResolverTypeWrapper<SourceModel>;
   SourceSpan: ResolverTypeWrapper<SourceSpan>;
@@ -1283,6 +1313,8 @@ export type ResolversParentTypes = {
   Reference: Reference;
   Review: Review;
   RuleSetInfo: RuleSetModel;
+  SearchConnection: Omit<SearchConnection, 'edges'> & { edges: ReadonlyArray<ResolversParentTypes['SearchEdge']> };
+  SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['SearchHit'] };
   SearchHit: SearchHitModel;
   SourceDocument: SourceModel;
   SourceSpan: SourceSpan;
@@ -1680,10 +1712,11 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   determination?: Resolver<Maybe<ResolversTypes['Determination']>, ParentType, ContextType, RequireFields<QueryDeterminationArgs, 'id'>>;
   determinations?: Resolver<ResolversTypes['DeterminationConnection'], ParentType, ContextType, RequireFields<QueryDeterminationsArgs, 'first'>>;
   guideline?: Resolver<Maybe<ResolversTypes['Guideline']>, ParentType, ContextType, RequireFields<QueryGuidelineArgs, 'number'>>;
+  guidelineByDrug?: Resolver<Maybe<ResolversTypes['Guideline']>, ParentType, ContextType, RequireFields<QueryGuidelineByDrugArgs, 'name'>>;
   guidelines?: Resolver<ResolversTypes['GuidelineConnection'], ParentType, ContextType, RequireFields<QueryGuidelinesArgs, 'first'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   priorAuthorizationMetrics?: Resolver<ResolversTypes['PriorAuthorizationMetrics'], ParentType, ContextType, RequireFields<QueryPriorAuthorizationMetricsArgs, 'from' | 'to'>>;
-  search?: Resolver<ReadonlyArray<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
+  search?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'allVersions' | 'first' | 'text'>>;
 };
 
 export type ReasonResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Reason'] = ResolversParentTypes['Reason']> = {
@@ -1730,6 +1763,17 @@ export type RuleSetInfoResolvers<ContextType = ApiContext, ParentType extends Re
   reviewedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reviewedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SearchConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SearchEdgeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SearchHit'], ParentType, ContextType>;
 };
 
 export type SearchHitResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = {
@@ -1818,6 +1862,8 @@ export type Resolvers<ContextType = ApiContext> = {
   Reference?: ReferenceResolvers<ContextType>;
   Review?: ReviewResolvers<ContextType>;
   RuleSetInfo?: RuleSetInfoResolvers<ContextType>;
+  SearchConnection?: SearchConnectionResolvers<ContextType>;
+  SearchEdge?: SearchEdgeResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   SourceDocument?: SourceDocumentResolvers<ContextType>;
   SourceSpan?: SourceSpanResolvers<ContextType>;

@@ -5,6 +5,7 @@ import { compareGuidelineVersions } from '../../services/version-comparison.ts';
 import { analyzeImpact } from '../../services/analyze-impact.ts';
 import { evaluateRequest, toDetermination } from '../../services/evaluate-request.ts';
 import { searchGuidelines } from '../../services/search-guidelines.ts';
+import { resolveGuideline } from '../../services/guideline-lookup.ts';
 import { findDetermination } from '../../store/determination-store.ts';
 import { findGuidelinesByNumbers, lineOfBusinessCodes, pageOfMatchingGuidelines } from '../../store/guideline-reader.ts';
 import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types.ts';
@@ -22,6 +23,14 @@ function decodeCursor(cursor: string): string {
 }
 
 const encodeCursor = (number: string): string => Buffer.from(`guideline:${number}`).toString('base64url');
+
+/** Search hits are ranked, not keyed: a cursor is the number of hits already read. */
+const encodeSearchCursor = (read: number): string => Buffer.from(`search:${read}`).toString('base64url');
+function decodeSearchCursor(cursor: string): number {
+  const match = /^search:(\d{1,6})$/.exec(/^[A-Za-z0-9_-]{1,40}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '');
+  if (!match) throw badInput('after is not a cursor from search', [{ field: 'after', message: 'malformed cursor' }]);
+  return Number(match[1]);
+}
 
 async function versionById(context: ApiContext, id: string, field: string) {
   const { parts } = fromGlobalId(id, 'GuidelineVersion');
@@ -64,6 +73,16 @@ export const queryResolvers: QueryResolvers = {
       }
     }
   },
+  guidelineByDrug: async (_root, { name }, context) => {
+    // Exact (case-insensitive) brand or generic name, as a request names a drug: several guidelines for one name is an error, never a pick.
+    try {
+      const found = await context.catalog.lookup(`guideline-by-drug:${name.trim().toLowerCase()}`, () => resolveGuideline(context.database.client, context.database.provider, { drug: name }));
+      return { id: found.id, number: found.number };
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  },
   guideline: async (_root, { number }, context) => {
     if (number.length > 100) throw badInput('number is at most 100 characters', [{ field: 'number', message: 'too long' }]);
     refuseControlCharacters({ number });
@@ -85,7 +104,7 @@ export const queryResolvers: QueryResolvers = {
       if (!known.includes(code)) throw badInput(`lineOfBusiness ${code} is not listed by any guideline (they list ${known.join(', ')})`, [{ field: 'lineOfBusiness', message: 'not listed by any guideline' }]);
     }
     const after = args.after ? decodeCursor(args.after) : null;
-    const filter = { drug: args.drug, hcpcsCode: args.hcpcsCode, lineOfBusiness: args.lineOfBusiness, effectiveOn: args.effectiveOn ? dateOf(args.effectiveOn) : null };
+    const filter = { drugPrefix: args.drug, hcpcsCode: args.hcpcsCode, lineOfBusiness: args.lineOfBusiness, effectiveOn: args.effectiveOn ? dateOf(args.effectiveOn) : null };
     // Which guidelines match changes only with the catalog: remembered until its next change.
     const { rows, totalCount } = await context.catalog.lookup(`guideline-page:${JSON.stringify([filter, after, first])}`, () =>
       pageOfMatchingGuidelines(context.database.client, context.database.provider, filter, after, first + 1));
@@ -101,10 +120,22 @@ export const queryResolvers: QueryResolvers = {
       totalCount,
     };
   },
-  search: async (_root, { text, asOf, first }, context) => {
+  search: async (_root, { text, asOf, allVersions, first, after }, context) => {
     refuseControlCharacters({ text });
-    const rows = await searchGuidelines(context.database, text, asOf ? dateOf(asOf) : null, first ?? 20);
-    return rows;
+    if (allVersions && asOf) throw badInput('give asOf or allVersions, not both', [{ field: 'allVersions', message: 'conflicts with asOf' }]);
+    const take = first ?? 20;
+    const offset = after ? decodeSearchCursor(after) : 0;
+    // Today's versions unless asked otherwise: a superseded version's copy of a criterion is not a hit a portal wants.
+    const versionsOn = allVersions ? null : asOf ? dateOf(asOf) : dateOf(context.now.toISOString().slice(0, 10));
+    const { rows, totalCount } = await searchGuidelines(context.database, text, versionsOn, take, offset);
+    return {
+      edges: rows.map((node, index) => ({ node, cursor: encodeSearchCursor(offset + index + 1) })),
+      pageInfo: {
+        hasNextPage: offset + rows.length < totalCount, hasPreviousPage: offset > 0,
+        startCursor: rows.length > 0 ? encodeSearchCursor(offset + 1) : null, endCursor: rows.length > 0 ? encodeSearchCursor(offset + rows.length) : null,
+      },
+      totalCount,
+    };
   },
   compareVersions: async (_root, { from, to }, context) => {
     const [before, after] = await Promise.all([versionById(context, from, 'from'), versionById(context, to, 'to')]);
