@@ -46,7 +46,7 @@ function kinds(): Kind[] {
     { name: 'reviewer worklist (guideline, PENDED)', bodies: [body(PAGE, { first: 50, filter: { guidelineNumber: 'Evolut_CG_3258', outcomes: ['PENDED'] } })], sql: { where: `"guidelineNumber" = ? AND "outcome" IN ('PENDED')`, params: ['Evolut_CG_3258'] } },
     { name: 'line of business in a month', bodies: [body(PAGE, { first: 50, filter: { lineOfBusiness: 'MEDICAID', decidedFrom: month[0], decidedBefore: month[1] } })], sql: { where: `"lineOfBusiness" = ? AND "createdAt" >= ? AND "createdAt" < ?`, params: ['MEDICAID', month[0], month[1]] } },
     { name: 'one API key', bodies: [body(PAGE, { first: 50, filter: { apiKeyId: 'bench-key-7' } })], sql: { where: `"callerKeyId" = ?`, params: ['bench-key-7'] } },
-    { name: 'page deep in the log (cursor)', bodies: [body(PAGE, { first: 50, after: cursor })], sql: { where: `("createdAt" < ? OR ("createdAt" = ? AND "id" < ?))`, params: [deep, deep, 'ffffffff-ffff-4fff-bfff-ffffffffffff'] } },
+    { name: 'page deep in the log (cursor)', bodies: [body(PAGE, { first: 50, after: cursor })], sql: { where: `"createdAt" <= ? AND ("createdAt" < ? OR ("createdAt" = ? AND "id" < ?))`, params: [deep, deep, deep, 'ffffffff-ffff-4fff-bfff-ffffffffffff'] } },
     { name: 'guideline + outcome with totalCount', bodies: [body(COUNTED, { first: 50, filter: { guidelineNumber: 'Evolut_CG_3301', outcomes: ['DENIED'] } })], sql: { where: `"guidelineNumber" = ? AND "outcome" IN ('DENIED')`, params: ['Evolut_CG_3301'], count: true } },
   ];
 }

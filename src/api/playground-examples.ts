@@ -3,7 +3,7 @@ export const PLAYGROUND_EXAMPLES: readonly { readonly name: string; readonly que
   {
     name: 'Lookup by guideline number',
     query: `# A guideline, its versions, and the criteria of the current one with their stable keys.
-query LookupByNumber {
+query GuidelineWithCurrentCriteria {
   guideline(number: "Evolut_CG_3258") {
     number
     brandName
@@ -24,7 +24,7 @@ query LookupByNumber {
   {
     name: 'Lookup by HCPCS code as of a date',
     query: `# From a billing code to the guideline version in effect on a date of service.
-query ByCode($code: String!, $on: Date!) {
+query VersionInEffectForHcpcsCode($code: String!, $on: Date!) {
   guidelines(hcpcsCode: $code, effectiveOn: $on, first: 5) {
     totalCount
     edges { node { number version(asOf: $on) { id title implementationDate effectiveFrom requirements { key question } } } }
@@ -35,26 +35,35 @@ query ByCode($code: String!, $on: Date!) {
   {
     name: 'Search',
     query: `# Full-text search over criteria, indications, warnings and references.
-query Search($text: String!) {
+query SearchGuidelineText($text: String!) {
   search(text: $text, first: 10) { totalCount edges { node { section key snippet score version { title implementationDate } } } pageInfo { hasNextPage endCursor } }
 }`,
     variables: { text: 'hypersensitivity formulation' },
   },
   {
+    name: 'Find a guideline by drug name',
+    query: `# What a portal's search box sends as the user types: the start of a brand or generic name.
+query FindGuidelineByDrugName($typed: String!) {
+  guidelines(drug: $typed, first: 10) { totalCount edges { node { number brandName genericName currentVersion { title linesOfBusiness { code applicable } } } } }
+}`,
+    variables: { typed: 'blin' },
+  },
+  {
     name: 'Compare two versions',
-    query: `# Paste two version IDs of one guideline (from "versions" in the first tab), or read guideline.changes.
-query Compare($from: ID!, $to: ID!) {
-  compareVersions(from: $from, to: $to) {
-    summary { kind count }
-    changes { kind section subject before after description wordDiff { op text } }
+    query: `# What changed between consecutive revisions of a guideline (needs an AUDITOR key: put
+# {"Authorization": "Bearer <key>"} in Headers below; it is kept across reloads). Empty until a
+# guideline has a second revision; compareVersions(from:, to:) compares any two version IDs.
+query WhatChangedBetweenRevisions {
+  guideline(number: "Evolut_CG_3258") {
+    versions { id implementationDate }
+    changes { from { implementationDate } to { implementationDate } summary { kind count } changes { kind section subject before after } }
   }
 }`,
-    variables: { from: 'paste-a-version-id', to: 'paste-another-version-id' },
   },
   {
     name: 'Evaluate a request',
     query: `# Decide a prior-authorization request; every reason cites the exact guideline text.
-mutation Evaluate($input: EvaluateRequestInput!) {
+mutation EvaluatePriorAuthorizationRequest($input: EvaluateRequestInput!) {
   evaluateRequest(input: $input) {
     id outcome summary
     version { title implementationDate }

@@ -45,7 +45,8 @@ function startScript(endpoint: string): string {
       fetcher: fetcher,
       defaultTabs: tabs,
       defaultEditorToolsVisibility: true,
-      shouldPersistHeaders: false,
+      // The API key a person pasted into Headers stays in this browser across reloads.
+      shouldPersistHeaders: true,
       isHeadersEditorEnabled: true,
     })
   );

@@ -44,9 +44,11 @@ function where(filter: DeterminationFilter): Record<string, unknown> {
  */
 export async function determinationsPage(client: Client, filter: DeterminationFilter, take: number, after: DeterminationPosition | null): Promise<DeterminationRow[]> {
   const base = where(filter);
-  const keyset = after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : null;
+  // The bound on createdAt alone lets the planner range-scan the index; the OR then only breaks ties
+  // (alone, the OR made both databases scan: 160 ms for a page deep in a million rows).
+  const keyset = after ? [{ createdAt: { lte: after.createdAt } }, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] : null;
   return (await client.determination.findMany({
-    where: keyset ? { AND: [base, keyset] } : base,
+    where: keyset ? { AND: [base, ...keyset] } : base,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take,
   })) as DeterminationRow[];

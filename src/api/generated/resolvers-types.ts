@@ -202,7 +202,10 @@ export type DerivedFact = {
   readonly value: Scalars['Float']['output'];
 };
 
-/** A stored decision with everything needed to explain and audit it. */
+/**
+ * A stored decision with everything needed to explain and audit it.
+ * Requires an API key with role EVALUATOR, AUDITOR or REVIEWER (or ADMIN).
+ */
 export type Determination = Node & {
   readonly __typename?: 'Determination';
   /** Who asked: the API key (its id, never its secret) and the role it had. Null for determinations stored before callers were recorded. */
@@ -450,7 +453,10 @@ export type Guideline = Node & {
   readonly __typename?: 'Guideline';
   /** Brand name of the latest version, e.g. `Blincyto`. */
   readonly brandName: Scalars['String']['output'];
-  /** What changed between consecutive versions, oldest change first. */
+  /**
+   * What changed between consecutive versions, oldest change first.
+   * Requires an API key with role AUDITOR (or ADMIN).
+   */
   readonly changes: ReadonlyArray<VersionComparison>;
   /** The version with the latest implementation date on or before today (server clock, UTC); null if none has started. */
   readonly currentVersion?: Maybe<GuidelineVersion>;
@@ -656,6 +662,7 @@ export type Mutation = {
   /**
    * Re-evaluates stored determinations of a guideline against another version (impact analysis before
    * a revision goes live) and reports which outcomes would change and why. Stores nothing.
+   * Requires an API key with role AUDITOR (or ADMIN).
    */
   readonly analyzeImpact: ImpactAnalysis;
   /**
@@ -663,18 +670,21 @@ export type Mutation = {
    * checked exactly as ingestion would, then the request is decided. Nothing is stored. The draft is
    * read in a worker thread with a hard deadline (DEADLINE_EXCEEDED past it; SERVICE_BUSY when too
    * many drafts wait), so a large or hostile draft never holds up other requests.
+   * Requires an API key with role AUDITOR (or ADMIN).
    */
   readonly evaluateDraft: DraftEvaluation;
   /**
    * Decides a prior-authorization request against the guideline version in effect on the date of
    * service (or the version named in `input.versionId`, for what-if analysis). The determination is
    * stored append-only and returned with every criterion it evaluated and the text it cites.
+   * Requires an API key with role EVALUATOR (or ADMIN).
    */
   readonly evaluateRequest: Determination;
   /**
    * Records a clinical reviewer's decision on a PENDED or INCOMPLETE determination. Appended to the
    * review chain, never an update of the determination; the determination's `finalStatus` follows it.
    * A determination already reviewed is reviewed again only with a `reopenReason`.
+   * Requires an API key with role REVIEWER (or ADMIN).
    */
   readonly recordReview: Determination;
 };
@@ -820,26 +830,43 @@ export type Quantity = {
 
 export type Query = {
   readonly __typename?: 'Query';
-  /** A structured comparison of two versions of the same guideline, for auditors. */
+  /**
+   * A structured comparison of two versions of the same guideline, for auditors.
+   * Requires an API key with role AUDITOR (or ADMIN).
+   */
   readonly compareVersions: VersionComparison;
-  /** A stored determination, by ID. */
+  /**
+   * A stored determination, by ID.
+   * Requires an API key with role EVALUATOR, AUDITOR or REVIEWER (or ADMIN).
+   */
   readonly determination?: Maybe<Determination>;
   /**
    * Stored determinations matching every given filter, newest decision first, as a Relay connection
    * (an auditor's query, a reviewer's worklist). Read on an index for each filter.
+   * Requires an API key with role AUDITOR or REVIEWER (or ADMIN).
    */
   readonly determinations: DeterminationConnection;
-  /** One guideline with its versions, by guideline number (e.g. `Evolut_CG_3258`). Null when unknown. */
+  /**
+   * One guideline with its versions, by guideline number (e.g. `Evolut_CG_3258`). Null when unknown.
+   * Requires an API key with role READER, EVALUATOR, AUDITOR or REVIEWER (or ADMIN).
+   */
   readonly guideline?: Maybe<Guideline>;
   /**
    * The guideline for a drug, by its exact brand or generic name, case-insensitive (`blincyto`,
    * `Blinatumomab`). Null when no guideline covers it; BAD_USER_INPUT naming them when several do.
    * Its lines of business, codes and criteria as of today are under `currentVersion`.
+   * Requires an API key with role READER, EVALUATOR, AUDITOR or REVIEWER (or ADMIN).
    */
   readonly guidelineByDrug?: Maybe<Guideline>;
-  /** Guidelines matching every given filter, ordered by guideline number, as a Relay connection. */
+  /**
+   * Guidelines matching every given filter, ordered by guideline number, as a Relay connection.
+   * Requires an API key with role READER, EVALUATOR, AUDITOR or REVIEWER (or ADMIN).
+   */
   readonly guidelines: GuidelineConnection;
-  /** Refetches any object by its opaque ID (guideline, version, criterion, determination). */
+  /**
+   * Refetches any object by its opaque ID (guideline, version, criterion, determination).
+   * Requires an API key with role READER, EVALUATOR, AUDITOR or REVIEWER (or ADMIN).
+   */
   readonly node?: Maybe<Node>;
   /**
    * The prior-authorization figures CMS-0057-F asks impacted payers to publish, for requests decided
@@ -847,12 +874,14 @@ export type Query = {
    * after review (and after a reopened review), and the average and median time from request to
    * final decision, standard and expedited apart. What-if determinations are not requests and are
    * never counted.
+   * Requires an API key with role AUDITOR (or ADMIN).
    */
   readonly priorAuthorizationMetrics: PriorAuthorizationMetrics;
   /**
    * Full-text search over the content of guideline versions: indication scenarios, exclusions,
    * contraindications, warnings, continuation conditions, statement text and references. Hits are
    * ranked; each says which version and section matched and carries a highlighted snippet.
+   * Requires an API key with role READER, EVALUATOR, AUDITOR or REVIEWER (or ADMIN).
    */
   readonly search: SearchConnection;
 };
