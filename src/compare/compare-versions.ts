@@ -8,7 +8,8 @@ export type ChangeKind =
   | 'METADATA_CHANGED' | 'CRITERION_ADDED' | 'CRITERION_REMOVED' | 'CRITERION_CHANGED' | 'LIMIT_TIGHTENED' | 'LIMIT_LOOSENED'
   | 'LINE_OF_BUSINESS_NOW_APPLICABLE' | 'LINE_OF_BUSINESS_NO_LONGER_APPLICABLE' | 'CODE_ADDED' | 'CODE_REMOVED' | 'CODE_CHANGED'
   | 'REFERENCE_ADDED' | 'REFERENCE_REMOVED' | 'POLICY_HISTORY_ADDED' | 'DISEASE_SECTION_ADDED' | 'DISEASE_SECTION_REMOVED' | 'POPULATION_CHANGED'
-  | 'POPULATION_ADDED' | 'POPULATION_REMOVED';
+  | 'POPULATION_ADDED' | 'POPULATION_REMOVED' | 'POLICY_HISTORY_REMOVED' | 'STATEMENT_PARAGRAPH_ADDED' | 'STATEMENT_PARAGRAPH_REMOVED'
+  | 'STATEMENT_PARAGRAPH_CHANGED' | 'DISCLAIMER_PARAGRAPH_ADDED' | 'DISCLAIMER_PARAGRAPH_REMOVED' | 'DISCLAIMER_PARAGRAPH_CHANGED';
 
 export interface WordDiffPart {
   readonly op: 'KEPT' | 'ADDED' | 'REMOVED';
@@ -232,11 +233,54 @@ function compareReferences(before: GuidelineDocument, after: GuidelineDocument):
 }
 
 function comparePolicyHistory(before: GuidelineDocument, after: GuidelineDocument): Change[] {
-  const seen = new Set(before.policyHistory.map((row) => `${formatYearMonth(row.date)}|${row.items.join('|')}`));
-  return after.policyHistory
-    .filter((row) => !seen.has(`${formatYearMonth(row.date)}|${row.items.join('|')}`))
-    .map((row) => ({ kind: 'POLICY_HISTORY_ADDED' as const, section: 'POLICY_HISTORY', subject: formatYearMonth(row.date), before: null, after: row.items.join('; '), wordDiff: null, description: `history row ${formatYearMonth(row.date)} added` }));
+  const identity = (row: GuidelineDocument['policyHistory'][number]): string => `${formatYearMonth(row.date)}|${row.items.join('|')}`;
+  const had = new Set(before.policyHistory.map(identity));
+  const has = new Set(after.policyHistory.map(identity));
+  return [
+    ...after.policyHistory
+      .filter((row) => !had.has(identity(row)))
+      .map((row) => ({ kind: 'POLICY_HISTORY_ADDED' as const, section: 'POLICY_HISTORY', subject: formatYearMonth(row.date), before: null, after: row.items.join('; '), wordDiff: null, description: `history row ${formatYearMonth(row.date)} added` })),
+    // History is meant to only grow: a row that disappeared (or was reworded) is exactly what an auditor must see.
+    ...before.policyHistory
+      .filter((row) => !has.has(identity(row)))
+      .map((row) => ({ kind: 'POLICY_HISTORY_REMOVED' as const, section: 'POLICY_HISTORY', subject: formatYearMonth(row.date), before: row.items.join('; '), after: null, wordDiff: null, description: `history row ${formatYearMonth(row.date)} removed` })),
+  ];
 }
+
+/**
+ * Free-text paragraphs (the statement with its evidence sources, the disclaimer): unchanged ones
+ * matched by their text, an edited one by word similarity (its word diff shown), the rest added or
+ * removed. Moving a paragraph is not a change.
+ */
+function compareParagraphs(section: 'STATEMENT' | 'DISCLAIMER', before: readonly { text: string }[], after: readonly { text: string }[]): Change[] {
+  const remaining = [...after.map((paragraph) => paragraph.text)];
+  const gone: string[] = [];
+  for (const { text } of before) {
+    const index = remaining.indexOf(text);
+    if (index >= 0) remaining.splice(index, 1);
+    else gone.push(text);
+  }
+  const changes: Change[] = [];
+  const subject = (text: string): string => (text.length > 60 ? `${text.slice(0, 57)}…` : text);
+  for (const old of gone) {
+    let best = -1;
+    let bestScore = SIMILARITY_THRESHOLD;
+    remaining.forEach((candidate, index) => {
+      const score = similarity(old, candidate);
+      if (score >= bestScore) [best, bestScore] = [index, score];
+    });
+    if (best >= 0) {
+      const [edited] = remaining.splice(best, 1) as [string];
+      changes.push({ kind: `${section}_PARAGRAPH_CHANGED`, section, subject: subject(edited), before: old, after: edited, wordDiff: wordDiff(old, edited), description: `${section.toLowerCase()} paragraph changed` });
+    } else changes.push({ kind: `${section}_PARAGRAPH_REMOVED`, section, subject: subject(old), before: old, after: null, wordDiff: null, description: `${section.toLowerCase()} paragraph removed` });
+  }
+  for (const added of remaining) changes.push({ kind: `${section}_PARAGRAPH_ADDED`, section, subject: subject(added), before: null, after: added, wordDiff: null, description: `${section.toLowerCase()} paragraph added` });
+  return changes;
+}
+
+const statementParagraphs = (document: GuidelineDocument): { text: string }[] => [
+  ...document.statement.paragraphs, { text: document.statement.evidenceIntro }, ...document.statement.evidenceSources,
+].filter((paragraph) => paragraph.text.trim() !== '');
 
 /**
  * A typed, positional-free diff of two versions of one guideline, grouped by section in document
@@ -245,6 +289,7 @@ function comparePolicyHistory(before: GuidelineDocument, after: GuidelineDocumen
 export function compareVersions(before: GuidelineDocument, after: GuidelineDocument): Change[] {
   return [
     ...compareMetadata(before, after),
+    ...compareParagraphs('STATEMENT', statementParagraphs(before), statementParagraphs(after)),
     ...compareCriteria('CONTINUATION', flatten(before.continuation?.conditions ?? []), flatten(after.continuation?.conditions ?? [])),
     ...compareIndications(before, after),
     ...compareCriteria('CONTRAINDICATIONS', flatten(before.contraindications), flatten(after.contraindications)),
@@ -255,5 +300,6 @@ export function compareVersions(before: GuidelineDocument, after: GuidelineDocum
     ...compareLinesOfBusiness(before, after),
     ...comparePolicyHistory(before, after),
     ...compareReferences(before, after),
+    ...compareParagraphs('DISCLAIMER', before.disclaimer, after.disclaimer),
   ];
 }

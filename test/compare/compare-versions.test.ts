@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions, similarity } from '../../src/compare/compare-versions.ts';
 import type { GuidelineDocument } from '../../src/domain/document.ts';
+import { formatYearMonth } from '../../src/domain/document.ts';
 import { parseGuideline } from '../../src/document/parse-guideline.ts';
 import { fixtureText, shippedText } from '../support/documents.ts';
 
@@ -48,6 +49,28 @@ describe('compareVersions', () => {
     expect(kinds).toContain('REFERENCE_ADDED');
     expect(kinds).toContain('LINE_OF_BUSINESS_NO_LONGER_APPLICABLE');
     expect(kinds).toContain('CRITERION_REMOVED');
+  });
+
+  it('reports a removed history row and edited, added or removed statement and disclaimer paragraphs, each with its text', () => {
+    const text = shippedText('blincyto/Evolut_CG_3258-2026-01.txt');
+    const base = parse(text);
+    const statement = base.statement.paragraphs[0]?.text as string;
+    const history = base.policyHistory[0];
+    expect(statement && base.disclaimer[0] && history).toBeTruthy();
+    // A paragraph added after the disclaimer's last line.
+    const lines = text.split('\n');
+    lines.splice(base.disclaimer[0]?.span.endLine ?? 0, 0, '', 'This guideline does not replace clinical judgment.');
+    const edited = parse(lines.join('\n').replace(statement, statement.replace(/\bthe\b/, 'the revised')));
+    // The oldest history row is dropped from the document (an edited history an auditor must see).
+    const withoutHistory = parse(text.split('\n').filter((_line, index) => index + 1 < (history?.span.startLine ?? 0) || index + 1 > (history?.span.endLine ?? 0)).join('\n'));
+    const kinds = (after: GuidelineDocument) => compareVersions(base, after).map((change) => change.kind);
+    expect(kinds(edited)).toEqual(['STATEMENT_PARAGRAPH_CHANGED', 'DISCLAIMER_PARAGRAPH_ADDED']);
+    const changed = compareVersions(base, edited)[0];
+    expect(changed?.wordDiff?.filter((part) => part.op !== 'KEPT')).toEqual([{ op: 'ADDED', text: 'revised ' }]);
+    expect(compareVersions(edited, base).map((change) => change.kind)).toEqual(['STATEMENT_PARAGRAPH_CHANGED', 'DISCLAIMER_PARAGRAPH_REMOVED']);
+    expect(compareVersions(base, withoutHistory).filter((change) => change.section === 'POLICY_HISTORY')).toEqual([
+      expect.objectContaining({ kind: 'POLICY_HISTORY_REMOVED', subject: formatYearMonth((history as { date: GuidelineDocument['policyHistory'][number]['date'] }).date), after: null }),
+    ]);
   });
 
   it('a version compared with itself has no changes', () => {

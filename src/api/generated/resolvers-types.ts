@@ -99,6 +99,10 @@ export type ChangeKind =
   /** Same criterion (matched by key or text similarity), different text. */
   | 'CRITERION_CHANGED'
   | 'CRITERION_REMOVED'
+  | 'DISCLAIMER_PARAGRAPH_ADDED'
+  /** A disclaimer paragraph was edited (see `wordDiff`). */
+  | 'DISCLAIMER_PARAGRAPH_CHANGED'
+  | 'DISCLAIMER_PARAGRAPH_REMOVED'
   | 'DISEASE_SECTION_ADDED'
   | 'DISEASE_SECTION_REMOVED'
   /** A quantitative limit became looser (e.g. 4 cycles → 5). */
@@ -110,6 +114,8 @@ export type ChangeKind =
   /** A header field (title, dates, names) changed. */
   | 'METADATA_CHANGED'
   | 'POLICY_HISTORY_ADDED'
+  /** A history row of the older version is missing from the newer one (history should only grow). */
+  | 'POLICY_HISTORY_REMOVED'
   /** A disease section gained a population line (e.g. pediatric members). */
   | 'POPULATION_ADDED'
   /** Population, markers or minimum age of an indication changed. */
@@ -117,7 +123,12 @@ export type ChangeKind =
   /** A disease section lost a population line. */
   | 'POPULATION_REMOVED'
   | 'REFERENCE_ADDED'
-  | 'REFERENCE_REMOVED';
+  | 'REFERENCE_REMOVED'
+  /** A paragraph of the statement (or its evidence sources) appeared. */
+  | 'STATEMENT_PARAGRAPH_ADDED'
+  /** A statement paragraph was edited (matched by word similarity; see `wordDiff`). */
+  | 'STATEMENT_PARAGRAPH_CHANGED'
+  | 'STATEMENT_PARAGRAPH_REMOVED';
 
 /** An item of the evidence checklist with its result. */
 export type ChecklistItem = {
