@@ -35,6 +35,7 @@ import { requestIdOf } from './request-id.ts';
 import { createCorsHandler } from './cors.ts';
 import type { RequestObservation } from './metrics.ts';
 import { observeOperationPlugin, routeOf, ServerMetrics } from './metrics.ts';
+import { endRequestSpan, startRequestSpan } from './tracing.ts';
 
 export interface ServerOptions {
   readonly database: Database;
@@ -352,10 +353,14 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     // Set before anything can answer, so that every response carries it (401, 404, 413, 429 and 500 too).
     response.setHeader('x-request-id', requestId);
     const started = performance.now();
+    const path = request.url ?? '';
+    const question = path.indexOf('?');
+    const route = routeOf(question < 0 ? path : path.slice(0, question));
+    const span = startRequestSpan(request.method ?? 'GET', route, requestId);
     response.on('finish', () => {
-      const path = request.url ?? '';
-      const question = path.indexOf('?');
-      metrics.requestFinished(routeOf(question < 0 ? path : path.slice(0, question)), observations.get(response)?.operation ?? 'none', response.statusCode, (performance.now() - started) / 1000);
+      const operation = observations.get(response)?.operation ?? 'none';
+      metrics.requestFinished(route, operation, response.statusCode, (performance.now() - started) / 1000);
+      endRequestSpan(span, operation, response.statusCode);
       if (!logger.isLevelEnabled('info')) return;
       logger.info({ requestId, role: roles.get(response), method: request.method, path: (request.url ?? '').split('?')[0], status: response.statusCode, ms: Math.round(performance.now() - started) }, 'request');
     });

@@ -10,6 +10,7 @@ import { loadShippedGuidelines } from '../services/load-shipped-guidelines.ts';
 import { describeUrl } from '../store/database.ts';
 import { prepareDatabase } from '../store/prepare-database.ts';
 import { databaseUrl } from './config.ts';
+import { startTracing } from './tracing-setup.ts';
 
 const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
 // The deployment mode: set by npm start (src/cli/start.ts) from the operator's NODE_ENV before it defaults NODE_ENV for graphql-js.
@@ -30,6 +31,9 @@ try {
   logger.fatal(error.message);
   process.exit(1);
 }
+const tracing = await startTracing(process.env);
+// The endpoint is not logged: its URL may carry credentials.
+if (tracing) logger.info('OpenTelemetry tracing on (OTLP/HTTP)');
 const url = databaseUrl();
 const { database, migrations } = await prepareDatabase(url);
 logger.info({ database: describeUrl(url), applied: migrations.applied }, 'database ready');
@@ -67,7 +71,7 @@ const shutdown = (signal: string): void => {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
-  server.stop().then(() => database.close()).then(() => process.exit(0), (error: unknown) => {
+  server.stop().then(() => database.close()).then(() => tracing?.stop()).then(() => process.exit(0), (error: unknown) => {
     logger.error({ err: safeError(error) }, 'shutdown failed');
     process.exit(1);
   });

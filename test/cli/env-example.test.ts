@@ -23,6 +23,8 @@ function settingsReadBySource(): Set<string> {
   walk(join(repoRoot, 'src'));
   // Set by npm start itself for the server it imports, never by an operator.
   names.delete('GUIDELINE_API_MODE');
+  // Where `npm ci` caches Node headers (src/cli/native-addons.ts): the platform's own variable, not a setting of the service.
+  names.delete('XDG_CACHE_HOME');
   return names;
 }
 
