@@ -76,7 +76,7 @@ export type Change = {
   /** A one-line explanation for the auditor. */
   readonly description: Scalars['String']['output'];
   readonly kind: ChangeKind;
-  /** Where: HEADER, CONTINUATION, INDICATIONS, CONTRAINDICATIONS, BOXED_WARNINGS, WARNINGS, EXCLUSIONS, CODES, LINES_OF_BUSINESS, POLICY_HISTORY, REFERENCES. */
+  /** Where: HEADER, STATEMENT, CONTINUATION, INDICATIONS, CONTRAINDICATIONS, BOXED_WARNINGS, WARNINGS, EXCLUSIONS, CODES, LINES_OF_BUSINESS, POLICY_HISTORY, REFERENCES, DISCLAIMER. */
   readonly section: Scalars['String']['output'];
   /** What changed, e.g. the criterion key, the code, the field name. */
   readonly subject: Scalars['String']['output'];
