@@ -3,8 +3,9 @@
  * year, 6 guidelines, 5 lines of business, 20 API keys, every outcome; each row carries a real
  * determination's stored facts and result), queried through the real server in its own process by
  * a single client in another (latency, not throughput), for each kind of filter. The baseline is
- * the same page read by the database itself (the equivalent SQL on the driver, in this process):
- * the ratio is what the API adds to the database's own work.
+ * the same page read by the database itself (the equivalent SQL on the driver, in this process: the
+ * listed columns and each row's summary, as the page asks for): the ratio is what the API adds to
+ * the database's own work.
  *
  *   npx tsx bench/determinations.ts [--rows 1000000] [--seconds 10]      (BENCH_PG_URL=… adds PostgreSQL)
  */
@@ -110,7 +111,10 @@ async function run(label: string, postgresServer: string | null): Promise<void> 
     const pool = database.provider === 'postgresql' ? new pg.Client({ connectionString: scratch.url }) : null;
     await pool?.connect();
     const baseline = async (kind: Kind): Promise<number[]> => {
-      const page = `SELECT * FROM "Determination" WHERE ${kind.sql.where} ORDER BY "createdAt" DESC, "id" DESC LIMIT 51`;
+      // What the API reads for this page: the listed columns and each summary (not the whole stored result).
+      const summary = direct ? `json_extract("result", '$.summary')` : `"result"->>'summary'`;
+      const page = `SELECT "id", "outcome", "guidelineNumber", "versionId", "dateOfService", "lineOfBusiness", "whatIf", "expedited", "callerKeyId", "callerRole", "createdAt", ${summary} AS "summary"
+        FROM "Determination" WHERE ${kind.sql.where} ORDER BY "createdAt" DESC, "id" DESC LIMIT 51`;
       const count = `SELECT COUNT(*) FROM "Determination" WHERE ${kind.sql.where}`;
       const timings: number[] = [];
       for (let i = 0; i < 60; i += 1) {

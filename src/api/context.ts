@@ -6,6 +6,8 @@ import type { VersionCatalog, VersionEntry } from '../services/version-catalog.t
 import type { DraftEvaluator } from '../services/draft-evaluator.ts';
 import type { GuidelineRow, VersionSummary } from '../store/guideline-reader.ts';
 import { findGuidelinesByIds, versionSummaries } from '../store/guideline-reader.ts';
+import type { DeterminationBody } from '../store/determination-query.ts';
+import { determinationBodies, determinationSummaries } from '../store/determination-query.ts';
 import type { ReviewRow } from '../store/review-store.ts';
 import { reviewsOfDeterminations } from '../store/review-store.ts';
 
@@ -29,6 +31,10 @@ export interface Loaders {
   readonly version: DataLoader<string, VersionEntry | null>;
   /** A determination's reviews, oldest first. */
   readonly reviews: DataLoader<string, readonly ReviewRow[]>;
+  /** What a listed determination left out (facts, evidence, result), read only for fields that need it. */
+  readonly determinationBody: DataLoader<string, DeterminationBody>;
+  /** A listed determination's summary, taken out of its result by the database. */
+  readonly determinationSummary: DataLoader<string, string>;
 }
 
 /** Per-request loaders batch lookups, so a page of N guidelines costs the same number of queries as one. */
@@ -50,5 +56,14 @@ export function createLoaders(database: Database, catalog: VersionCatalog): Load
       for (const review of await reviewsOfDeterminations(database.client, ids)) byDetermination.get(review.determinationId)?.push(review);
       return ids.map((id) => byDetermination.get(id) ?? []);
     }),
+    // Determinations are append-only: what was listed is still there.
+    determinationBody: new DataLoader(async (ids) => {
+      const byId = new Map((await determinationBodies(database.client, ids)).map((body) => [body.id, body]));
+      return ids.map((id) => byId.get(id) ?? new Error(`determination ${id} not found`));
+    }),
+    determinationSummary: new DataLoader(async (ids) => {
+      const byId = new Map((await determinationSummaries(database, ids)).map((row) => [row.id, row.summary]));
+      return ids.map((id) => byId.get(id) ?? new Error(`determination ${id} has no summary`));
+    }, { maxBatchSize: 500 }),
   };
 }

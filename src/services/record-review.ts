@@ -54,5 +54,9 @@ export async function recordReview(database: Database, catalog: VersionCatalog, 
   if (keys.length === 0) throw badInput('a review names at least one criterion it rests on (criterionKeys)', [{ field: 'criterionKeys', message: 'empty' }]);
   const unknown = keys.filter((key) => !known.has(key));
   if (unknown.length > 0) throw badInput(`not criteria of the version applied: ${unknown.slice(0, 5).join(', ')}`, [{ field: 'criterionKeys', message: 'unknown criterion key' }]);
-  return insertReview(database, { id: randomUUID(), determinationId: determination.id, decision: input.decision, rationale, criterionKeys: keys, reviewer, reviewerKeyId: input.reviewerKeyId, reopenReason }, now);
+  return insertReview(database, {
+    id: randomUUID(), determinationId: determination.id, decision: input.decision, rationale, criterionKeys: keys, reviewer, reviewerKeyId: input.reviewerKeyId, reopenReason,
+    // The store checks, under the chain's lock, that this is still the latest review: two reviewers at once cannot both decide first.
+    reopensId: earlier.at(-1)?.id ?? null,
+  }, now);
 }

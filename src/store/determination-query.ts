@@ -1,11 +1,19 @@
-import type { Client } from './database.ts';
+import type { Client, Database } from './database.ts';
 import type { DeterminationRow } from './determination-store.ts';
+
+/** A determination as a page lists it: everything but the stored facts, evidence and result (about 10 KB a row), which are read only when asked for. */
+export type DeterminationListing = Omit<DeterminationRow, 'factsUsed' | 'evidence' | 'result'>;
+
+/** What a page leaves out, read for the determinations whose fields need it. */
+export type DeterminationBody = Pick<DeterminationRow, 'id' | 'factsUsed' | 'evidence' | 'result'>;
 
 /** An auditor's filters; every one given must match. Instants are [from, before); days are inclusive. */
 export interface DeterminationFilter {
   readonly guidelineNumber?: string | null;
   readonly versionId?: string | null;
   readonly outcomes?: readonly string[] | null;
+  /** Where each stands after review: an outcome nobody reviewed, or `<DECISION>_AFTER_REVIEW` of the latest review. */
+  readonly finalStatuses?: readonly string[] | null;
   readonly dateOfServiceFrom?: string | null;
   readonly dateOfServiceTo?: string | null;
   readonly decidedFrom?: Date | null;
@@ -14,6 +22,12 @@ export interface DeterminationFilter {
   readonly whatIf?: boolean | null;
   readonly expedited?: boolean | null;
   readonly apiKeyId?: string | null;
+}
+
+/** The latest review is the one no review reopens; an unreviewed determination stands at its outcome. */
+function finalStatusCondition(status: string): Record<string, unknown> {
+  const reviewed = /^(APPROVED|DENIED)_AFTER_REVIEW$/.exec(status);
+  return reviewed ? { reviews: { some: { decision: reviewed[1], reopenedBy: { is: null } } } } : { outcome: status, reviews: { none: {} } };
 }
 
 /** Where a page starts: after this determination in newest-first order. */
@@ -27,6 +41,7 @@ function where(filter: DeterminationFilter): Record<string, unknown> {
   if (filter.guidelineNumber) conditions.push({ guidelineNumber: filter.guidelineNumber });
   if (filter.versionId) conditions.push({ versionId: filter.versionId });
   if (filter.outcomes && filter.outcomes.length > 0) conditions.push({ outcome: { in: [...filter.outcomes] } });
+  if (filter.finalStatuses && filter.finalStatuses.length > 0) conditions.push({ OR: filter.finalStatuses.map(finalStatusCondition) });
   if (filter.dateOfServiceFrom) conditions.push({ dateOfService: { gte: filter.dateOfServiceFrom } });
   if (filter.dateOfServiceTo) conditions.push({ dateOfService: { lte: filter.dateOfServiceTo } });
   if (filter.decidedFrom) conditions.push({ createdAt: { gte: filter.decidedFrom } });
@@ -42,7 +57,7 @@ function where(filter: DeterminationFilter): Record<string, unknown> {
  * A page of determinations, newest decision first (ties by id), read by keyset from `after`: the
  * cost of a page does not grow with how deep it is. `take + 1` rows tell whether another page follows.
  */
-export async function determinationsPage(client: Client, filter: DeterminationFilter, take: number, after: DeterminationPosition | null): Promise<DeterminationRow[]> {
+export async function determinationsPage(client: Client, filter: DeterminationFilter, take: number, after: DeterminationPosition | null): Promise<DeterminationListing[]> {
   const base = where(filter);
   // The bound on createdAt alone lets the planner range-scan the index; the OR then only breaks ties
   // (alone, the OR made both databases scan: 160 ms for a page deep in a million rows).
@@ -51,7 +66,34 @@ export async function determinationsPage(client: Client, filter: DeterminationFi
     where: keyset ? { AND: [base, ...keyset] } : base,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take,
-  })) as DeterminationRow[];
+    omit: { factsUsed: true, evidence: true, result: true },
+  })) as DeterminationListing[];
+}
+
+/** The stored facts, evidence and result of these determinations (any order; unknown ids are absent). */
+export async function determinationBodies(client: Client, ids: readonly string[]): Promise<DeterminationBody[]> {
+  if (ids.length === 0) return [];
+  return (await client.determination.findMany({ where: { id: { in: [...ids] } }, select: { id: true, factsUsed: true, evidence: true, result: true } })) as DeterminationBody[];
+}
+
+/**
+ * The one-sentence summaries of these determinations, taken out of the stored result by the
+ * database (a page of summaries costs what the page does, not 50 results parsed in JavaScript).
+ * At most a page of ids at a time.
+ */
+export async function determinationSummaries(database: Database, ids: readonly string[]): Promise<{ id: string; summary: string | null }[]> {
+  if (ids.length === 0) return [];
+  if (ids.length > 500) throw new RangeError('at most 500 summaries at a time');
+  const { driver } = database;
+  type Summary = { id: string; summary: string | null };
+  if (database.provider === 'postgresql') {
+    const text = `SELECT "id", "result"->>'summary' AS "summary" FROM "Determination" WHERE "id" = ANY($1)`;
+    return driver?.provider === 'postgresql' ? (await driver.pool.query<Summary>({ name: 'determination-summaries', text, values: [[...ids]] })).rows : database.client.$queryRawUnsafe<Summary[]>(text, [...ids]);
+  }
+  const sql = `SELECT "id", json_extract("result", '$.summary') AS "summary" FROM "Determination" WHERE "id" IN (${ids.map(() => '?').join(', ')})`;
+  if (driver?.provider === 'sqlite') return driver.connection.prepare(sql).all(...ids) as Summary[];
+  // In-memory SQLite: the same statement through Prisma.
+  return database.client.$queryRawUnsafe<Summary[]>(sql, ...ids);
 }
 
 export async function countDeterminations(client: Client, filter: DeterminationFilter): Promise<number> {

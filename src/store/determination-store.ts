@@ -1,7 +1,8 @@
 import { chainHash, GENESIS_HASH } from '../domain/audit-chain.ts';
 import type { Client, Database, Provider } from './database.ts';
 import { isUniqueViolation } from './database.ts';
-import { whenNotBusy } from './sqlite-busy.ts';
+import type { ChainTable } from './chain-append.ts';
+import { appendToChain } from './chain-append.ts';
 
 export interface DeterminationRow {
   readonly id: string;
@@ -50,7 +51,6 @@ export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash
 const CHAIN_LOCK_ID = 72707370;
 
 const COLUMNS = ['id', 'idempotencyKey', 'callerKeyId', 'callerRole', 'requestSha256', 'guidelineNumber', 'versionId', 'ruleSetSha256', 'dateOfService', 'lineOfBusiness', 'outcome', 'whatIf', 'expedited', 'factsUsed', 'evidence', 'result', 'createdAt', 'sequence', 'previousHash', 'hash'] as const;
-const INSERT_COLUMNS = COLUMNS.map((column) => `"${column}"`).join(', ');
 const HEAD = 'SELECT "sequence", "hash" FROM "Determination" WHERE "sequence" IS NOT NULL ORDER BY "sequence" DESC LIMIT 1';
 
 type NewDetermination = Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>;
@@ -63,34 +63,16 @@ function link(row: NewDetermination, createdAt: Date, last: { sequence: number; 
   return { ...content, previousHash, hash: chainHash(hashedContent(content), previousHash) };
 }
 
-/** Column values as Prisma stores them on SQLite: JSON as text, booleans as 0/1, instants as "…+00:00" text. */
-function sqliteValues(record: DeterminationRow): unknown[] {
-  return COLUMNS.map((column) => {
-    const value = record[column];
-    if (column === 'factsUsed' || column === 'evidence' || column === 'result') return JSON.stringify(value);
-    if (column === 'whatIf' || column === 'expedited') return value ? 1 : 0;
-    if (column === 'createdAt') return (value as Date).toISOString().replace('Z', '+00:00');
-    return value;
-  });
-}
-
-/** The prepared append of each SQLite connection (its statements are prepared once). */
-const appends = new WeakMap<object, (row: NewDetermination, createdAt: Date) => DeterminationRow>();
-
 /**
  * Appends a determination to the hash chain. Append-only: there is no update or delete here, and
- * the database refuses both. Appends are serialized (PostgreSQL: an advisory transaction lock;
- * SQLite: BEGIN IMMEDIATE, one writer at a time), and the unique sequence number is the backstop.
- *
- * The hot path goes to the driver under Prisma's adapter: on SQLite one synchronous transaction on
- * a connection of its own (so no other request's query ever runs inside it, and nothing
- * uncommitted is seen), on PostgreSQL one pooled connection; prepared statements, and the inserted
- * row is never read back.
+ * the database refuses both. Appends are serialized (see `appendToChain`: the hot path goes to the
+ * driver under Prisma's adapter, with prepared statements, and the row is never read back), and
+ * the unique sequence number is the backstop.
  */
 export async function insertDetermination(database: Database, row: NewDetermination, createdAt: Date): Promise<DeterminationRow> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await appendOnce(database, row, createdAt);
+      return await appendToChain(database, determinationChain(database), row, createdAt);
     } catch (error) {
       const sequenceTaken = isUniqueViolation(error) && !(row.idempotencyKey !== null && (await findDeterminationByIdempotencyKey(database.client, row.callerKeyId, row.idempotencyKey)));
       if (!sequenceTaken || attempt >= 10) throw error;
@@ -98,50 +80,19 @@ export async function insertDetermination(database: Database, row: NewDeterminat
   }
 }
 
-async function appendOnce(database: Database, row: NewDetermination, createdAt: Date): Promise<DeterminationRow> {
-  const { driver } = database;
-  if (driver?.provider === 'sqlite') {
-    let append = appends.get(driver.connection);
-    if (!append) {
-      const head = driver.connection.prepare(HEAD);
-      const insert = driver.connection.prepare(`INSERT INTO "Determination" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
-      const transaction = driver.connection.transaction((next: NewDetermination, at: Date) => {
-        const record = link(next, at, head.get() as { sequence: number; hash: string } | undefined);
-        insert.run(...sqliteValues(record));
-        return record;
-      });
-      append = (next, at) => transaction.immediate(next, at);
-      appends.set(driver.connection, append);
-    }
-    const appendHere = append;
-    return whenNotBusy(() => appendHere(row, createdAt));
+const chains = new WeakMap<Database, ChainTable<NewDetermination, DeterminationRow>>();
+
+function determinationChain(database: Database): ChainTable<NewDetermination, DeterminationRow> {
+  let chain = chains.get(database);
+  if (!chain) {
+    chain = {
+      table: 'Determination', columns: COLUMNS, jsonColumns: new Set(['factsUsed', 'evidence', 'result']), booleanColumns: new Set(['whatIf', 'expedited']),
+      head: HEAD, lockId: CHAIN_LOCK_ID, statementPrefix: 'determination', link,
+      appendWithPrisma: (row, createdAt) => appendWithPrisma(database.client, database.provider, row, createdAt),
+    };
+    chains.set(database, chain);
   }
-  if (driver?.provider === 'postgresql') {
-    const connection = await driver.pool.connect();
-    try {
-      await connection.query('BEGIN');
-      try {
-        await connection.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`);
-        const { rows } = await connection.query<{ sequence: number; hash: string }>({ name: 'determination-head', text: HEAD });
-        const record = link(row, createdAt, rows[0]);
-        await connection.query({
-          name: 'determination-insert',
-          text: `INSERT INTO "Determination" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map((column, index) => (['factsUsed', 'evidence', 'result'].includes(column) ? `$${index + 1}::jsonb` : `$${index + 1}`)).join(', ')})`,
-          // TIMESTAMP(3) has no time zone: the instant goes as UTC text (pg would send a Date in the process's local zone).
-          values: COLUMNS.map((column) => (['factsUsed', 'evidence', 'result'].includes(column) ? JSON.stringify(record[column]) : column === 'createdAt' ? record.createdAt.toISOString().replace('Z', '') : record[column])),
-        });
-        await connection.query('COMMIT');
-        return record;
-      } catch (error) {
-        await connection.query('ROLLBACK');
-        throw error;
-      }
-    } finally {
-      connection.release();
-    }
-  }
-  // In-memory SQLite has no second connection: Prisma's transaction, as before.
-  return appendWithPrisma(database.client, database.provider, row, createdAt);
+  return chain;
 }
 
 async function appendWithPrisma(client: Client, provider: Provider, row: NewDetermination, createdAt: Date): Promise<DeterminationRow> {

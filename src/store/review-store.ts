@@ -1,7 +1,9 @@
 import { chainHash, GENESIS_HASH } from '../domain/audit-chain.ts';
+import { badInput } from '../domain/errors.ts';
+import type { ChainHead, ChainTable } from './chain-append.ts';
+import { appendToChain } from './chain-append.ts';
 import type { Client, Database } from './database.ts';
 import { isUniqueViolation } from './database.ts';
-import { whenNotBusy } from './sqlite-busy.ts';
 
 /** A clinical review as stored: append-only, in a hash chain of its own. */
 export interface ReviewRow {
@@ -13,6 +15,8 @@ export interface ReviewRow {
   readonly reviewer: string;
   readonly reviewerKeyId: string | null;
   readonly reopenReason: string | null;
+  /** The review this one reopens (the determination's latest when it was recorded); null for a first review. */
+  readonly reopensId: string | null;
   readonly createdAt: Date;
   readonly sequence: number;
   readonly previousHash: string;
@@ -21,7 +25,11 @@ export interface ReviewRow {
 
 export type NewReview = Omit<ReviewRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>;
 
-/** What a review's hash covers: everything but the chain fields themselves. */
+/**
+ * What a review's hash covers: everything but the chain fields themselves, and `reopensId`, which
+ * the chain order determines (it was filled in for reviews recorded before it existed) and which
+ * `audit:verify` checks against that order instead.
+ */
 export function reviewHashedContent(row: Omit<ReviewRow, 'previousHash' | 'hash'>): Record<string, unknown> {
   return {
     id: row.id, determinationId: row.determinationId, decision: row.decision, rationale: row.rationale, criterionKeys: row.criterionKeys,
@@ -31,83 +39,61 @@ export function reviewHashedContent(row: Omit<ReviewRow, 'previousHash' | 'hash'
 
 /** Arbitrary but fixed, and not the determinations' one: the advisory lock serializing review appends on PostgreSQL. */
 const REVIEW_CHAIN_LOCK_ID = 72707372;
-const COLUMNS = ['id', 'determinationId', 'decision', 'rationale', 'criterionKeys', 'reviewer', 'reviewerKeyId', 'reopenReason', 'createdAt', 'sequence', 'previousHash', 'hash'] as const;
-const INSERT_COLUMNS = COLUMNS.map((column) => `"${column}"`).join(', ');
+const COLUMNS = ['id', 'determinationId', 'decision', 'rationale', 'criterionKeys', 'reviewer', 'reviewerKeyId', 'reopenReason', 'reopensId', 'createdAt', 'sequence', 'previousHash', 'hash'] as const;
 const HEAD = 'SELECT "sequence", "hash" FROM "DeterminationReview" ORDER BY "sequence" DESC LIMIT 1';
+const LATEST_OF_DETERMINATION = 'SELECT "id" FROM "DeterminationReview" WHERE "determinationId" = ? ORDER BY "sequence" DESC LIMIT 1';
 
-function link(row: NewReview, createdAt: Date, last: { sequence: number; hash: string } | undefined): ReviewRow {
+function link(row: NewReview, createdAt: Date, last: ChainHead): ReviewRow {
   const sequence = (last?.sequence ?? 0) + 1;
   const previousHash = last?.hash ?? GENESIS_HASH;
   const content = { ...row, createdAt, sequence };
   return { ...content, previousHash, hash: chainHash(reviewHashedContent(content), previousHash) };
 }
 
-const appends = new WeakMap<object, (row: NewReview, createdAt: Date) => ReviewRow>();
+const chains = new WeakMap<Database, ChainTable<NewReview, ReviewRow>>();
+
+function reviewChain(database: Database): ChainTable<NewReview, ReviewRow> {
+  let chain = chains.get(database);
+  if (!chain) {
+    chain = {
+      // Reviews are rare: no prepared-statement naming on PostgreSQL.
+      table: 'DeterminationReview', columns: COLUMNS, jsonColumns: new Set(['criterionKeys']), booleanColumns: new Set(), head: HEAD, lockId: REVIEW_CHAIN_LOCK_ID, link,
+      precondition: { sql: LATEST_OF_DETERMINATION, params: (row) => [row.determinationId], check: (rows, row) => stillLatest(rows[0]?.id as string | undefined, row) },
+      appendWithPrisma: (row, createdAt) => database.client.$transaction(async (tx) => {
+        const latest = await tx.determinationReview.findFirst({ where: { determinationId: row.determinationId }, orderBy: { sequence: 'desc' }, select: { id: true } });
+        stillLatest(latest?.id, row);
+        const last = await tx.determinationReview.findFirst({ orderBy: { sequence: 'desc' }, select: { sequence: true, hash: true } });
+        const record = link(row, createdAt, last ?? undefined);
+        await tx.determinationReview.create({ data: { ...record, criterionKeys: [...record.criterionKeys] }, select: { id: true } });
+        return record;
+      }),
+    };
+    chains.set(database, chain);
+  }
+  return chain;
+}
 
 /**
- * Appends a review to its chain, serialized as determination appends are (SQLite: one synchronous
- * BEGIN IMMEDIATE on the driver's connection; PostgreSQL: an advisory transaction lock), so no other
- * request ever runs inside the transaction. Reviews are rare: no prepared-statement naming on PostgreSQL.
+ * A review reopens the determination's latest review (or is its first): checked under the chain's
+ * lock, so two reviewers recording at once cannot both be "the first", nor both reopen one review.
+ */
+function stillLatest(latestId: string | undefined, row: NewReview): void {
+  if ((latestId ?? null) === row.reopensId) return;
+  throw badInput('the determination was reviewed meanwhile by someone else: read its reviews and reopen the latest if needed', [{ field: 'determinationId', message: 'reviewed meanwhile' }]);
+}
+
+/**
+ * Appends a review to its chain, serialized as determination appends are (`appendToChain`), with
+ * the check that it reopens the determination's latest review made inside the same lock.
  */
 export async function insertReview(database: Database, row: NewReview, createdAt: Date): Promise<ReviewRow> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await appendOnce(database, row, createdAt);
+      return await appendToChain(database, reviewChain(database), row, createdAt);
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= 10) throw error;
     }
   }
-}
-
-async function appendOnce(database: Database, row: NewReview, createdAt: Date): Promise<ReviewRow> {
-  const { driver } = database;
-  if (driver?.provider === 'sqlite') {
-    let append = appends.get(driver.connection);
-    if (!append) {
-      const head = driver.connection.prepare(HEAD);
-      const insert = driver.connection.prepare(`INSERT INTO "DeterminationReview" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
-      const transaction = driver.connection.transaction((next: NewReview, at: Date) => {
-        const record = link(next, at, head.get() as { sequence: number; hash: string } | undefined);
-        // As Prisma stores them on SQLite: JSON as text, instants as "…+00:00" text.
-        insert.run(...COLUMNS.map((column) => (column === 'criterionKeys' ? JSON.stringify(record.criterionKeys) : column === 'createdAt' ? record.createdAt.toISOString().replace('Z', '+00:00') : record[column])));
-        return record;
-      });
-      append = (next, at) => transaction.immediate(next, at);
-      appends.set(driver.connection, append);
-    }
-    const appendHere = append;
-    return whenNotBusy(() => appendHere(row, createdAt));
-  }
-  if (driver?.provider === 'postgresql') {
-    const connection = await driver.pool.connect();
-    try {
-      await connection.query('BEGIN');
-      try {
-        await connection.query(`SELECT pg_advisory_xact_lock(${REVIEW_CHAIN_LOCK_ID})`);
-        const { rows } = await connection.query<{ sequence: number; hash: string }>(HEAD);
-        const record = link(row, createdAt, rows[0]);
-        await connection.query(
-          `INSERT INTO "DeterminationReview" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map((column, index) => (column === 'criterionKeys' ? `$${index + 1}::jsonb` : `$${index + 1}`)).join(', ')})`,
-          // TIMESTAMP(3) has no time zone: the instant goes as UTC text.
-          COLUMNS.map((column) => (column === 'criterionKeys' ? JSON.stringify(record.criterionKeys) : column === 'createdAt' ? record.createdAt.toISOString().replace('Z', '') : record[column])),
-        );
-        await connection.query('COMMIT');
-        return record;
-      } catch (error) {
-        await connection.query('ROLLBACK');
-        throw error;
-      }
-    } finally {
-      connection.release();
-    }
-  }
-  // In-memory SQLite has no second connection: Prisma's transaction.
-  return database.client.$transaction(async (tx) => {
-    const last = await tx.determinationReview.findFirst({ orderBy: { sequence: 'desc' }, select: { sequence: true, hash: true } });
-    const record = link(row, createdAt, last ?? undefined);
-    await tx.determinationReview.create({ data: { ...record, criterionKeys: [...record.criterionKeys] }, select: { id: true } });
-    return record;
-  });
 }
 
 /** The reviews of each determination, oldest first. */

@@ -79,22 +79,72 @@ describe(`clinical review of pended determinations (${testProvider})`, () => {
     expect(asEvaluator.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('a review edited in the database is found by the review chain', async () => {
-    const sql = `UPDATE "DeterminationReview" SET "decision" = 'APPROVED' WHERE "sequence" = 2`;
+  it('filters by final status: the worklist is what nobody reviewed yet, a reopened review counts by its latest decision', async () => {
+    const reviewedTwice = await decide(false);
+    const base = { rationale: 'r', criterionKeys: ['EXC-03cfe7e660'], reviewer: 'Dr. D' };
+    await review({ ...base, determinationId: reviewedTwice.id, decision: 'DENIED' });
+    expect((await review({ ...base, determinationId: reviewedTwice.id, decision: 'APPROVED', reopenReason: 'new evidence' })).body.data?.recordReview.finalStatus).toBe('APPROVED_AFTER_REVIEW');
+    const reviewedOnce = await decide(false);
+    await review({ ...base, determinationId: reviewedOnce.id, decision: 'DENIED' });
+    const waiting = await decide(false);
+    const approved = await decide(true);
+    const mine = new Set([reviewedTwice.id, reviewedOnce.id, waiting.id, approved.id]);
+    const matching = async (finalStatuses: string[]) => {
+      const { body } = await api.graphqlAs<{ determinations: { edges: { node: { id: string; finalStatus: string } }[] } }>('reviewer', `query($filter: DeterminationFilter) {
+        determinations(filter: $filter, first: 200) { edges { node { id finalStatus } } } }`, { filter: { finalStatuses } });
+      if (!body.data) throw new Error(JSON.stringify(body.errors));
+      const nodes = body.data.determinations.edges.map((edge) => edge.node);
+      // Whatever else this file stored, every node's own final status is one asked for.
+      expect(nodes.every((node) => finalStatuses.includes(node.finalStatus))).toBe(true);
+      return nodes.filter((node) => mine.has(node.id)).map((node) => node.id).sort();
+    };
+    expect(await matching(['PENDED', 'INCOMPLETE'])).toEqual([waiting.id]);
+    expect(await matching(['APPROVED_AFTER_REVIEW'])).toEqual([reviewedTwice.id]);
+    expect(await matching(['DENIED_AFTER_REVIEW'])).toEqual([reviewedOnce.id]);
+    expect(await matching(['APPROVED'])).toEqual([approved.id]);
+    expect(await matching(['APPROVED', 'APPROVED_AFTER_REVIEW'])).toEqual([reviewedTwice.id, approved.id].sort());
+  });
+
+  it('two reviewers at once: one review is recorded, the other is told it was reviewed meanwhile', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const pended = await decide(false);
+      const base = { determinationId: pended.id, rationale: 'r', criterionKeys: ['EXC-03cfe7e660'] };
+      const answers = await Promise.all([review({ ...base, decision: 'APPROVED', reviewer: 'Dr. E' }), review({ ...base, decision: 'DENIED', reviewer: 'Dr. F' })]);
+      expect(answers.filter((answer) => answer.body.errors === undefined)).toHaveLength(1);
+      expect(answers.filter((answer) => answer.body.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT')).toHaveLength(1);
+      const id = Buffer.from(pended.id, 'base64url').toString().split(':')[1] as string;
+      expect(await api.db.database.client.determinationReview.count({ where: { determinationId: id } })).toBe(1);
+    }
+    expect((await verifyReviewChain(api.db.database.client)).firstProblem).toBeNull();
+  });
+
+  it('a review edited in the database, or relinked to another review, is found by the review chain', async () => {
+    const tamper = async (sql: string) => {
+      if (testProvider === 'sqlite') {
+        const raw = new Database(sqlitePath(api.db.url));
+        expect(() => raw.exec(sql)).toThrow(/append-only/);
+        raw.exec('DROP TRIGGER IF EXISTS "DeterminationReview_no_update"');
+        raw.exec(sql);
+        raw.close();
+      } else {
+        const client = new pg.Client({ connectionString: api.db.url });
+        await client.connect();
+        await expect(client.query(sql)).rejects.toThrow();
+        await client.query('ALTER TABLE "DeterminationReview" DISABLE TRIGGER "DeterminationReview_immutable"');
+        await client.query(sql);
+        await client.query('ALTER TABLE "DeterminationReview" ENABLE TRIGGER "DeterminationReview_immutable"');
+        await client.end();
+      }
+    };
+    // The reopening review (sequence 2) made to look like a first review: the latest review of its determination would change.
+    await tamper(`UPDATE "DeterminationReview" SET "reopensId" = NULL WHERE "sequence" = 2`);
+    expect((await verifyReviewChain(api.db.database.client)).firstProblem).toMatchObject({ sequence: 2, reason: 'REOPENS_WRONG_REVIEW' });
     if (testProvider === 'sqlite') {
       const raw = new Database(sqlitePath(api.db.url));
-      expect(() => raw.exec(sql)).toThrow(/append-only/);
-      raw.exec('DROP TRIGGER "DeterminationReview_no_update"');
-      raw.exec(sql);
+      raw.exec(`CREATE TRIGGER "DeterminationReview_no_update" BEFORE UPDATE ON "DeterminationReview" BEGIN SELECT RAISE(ABORT, 'append-only: UPDATE on DeterminationReview refused'); END`);
       raw.close();
-    } else {
-      const client = new pg.Client({ connectionString: api.db.url });
-      await client.connect();
-      await expect(client.query(sql)).rejects.toThrow();
-      await client.query('ALTER TABLE "DeterminationReview" DISABLE TRIGGER "DeterminationReview_immutable"');
-      await client.query(sql);
-      await client.end();
     }
+    await tamper(`UPDATE "DeterminationReview" SET "decision" = 'APPROVED' WHERE "sequence" = 2`);
     expect((await verifyReviewChain(api.db.database.client)).firstProblem).toMatchObject({ sequence: 2, reason: 'CONTENT_CHANGED' });
   });
 });

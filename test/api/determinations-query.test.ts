@@ -90,6 +90,36 @@ describe(`determinations(filter) for auditors (${testProvider})`, () => {
     expect(nonEmpty).toBeGreaterThanOrEqual(8);
   });
 
+  it('a listed determination reads its stored result only when asked, and then exactly as `determination(id)` does', async () => {
+    const FIELDS = `id outcome summary reasons { criterionKey result citedText explanation deciding } missingFacts { key type question } reviewChecklist { criterionKey result }
+      authorizedLimits { kind amount exactAmount unit billingUnits } notices { kind text } factsUsed { key value } derivedFacts { key value } finalStatus`;
+    // One approval with its limits (the generated log above has none).
+    const approved = await api.graphqlAs<{ evaluateRequest: { id: string } }>('evaluator', EVALUATE, { input: { guidelineNumber: 'Evolut_CG_3258', dateOfService: '2026-03-02', lineOfBusiness: 'COMMERCIAL', facts: [
+      { key: 'birthDate', value: '1980-05-17' }, { key: 'diagnosis', value: 'B_CELL_ALL' }, { key: 'cd19Status', value: 'POSITIVE' }, { key: 'treatmentSetting', value: 'RELAPSED_REFRACTORY' },
+      { key: 'knownHypersensitivity', value: false }, { key: 'diseaseProgressionOnBlinatumomab', value: false }, { key: 'requestedDosePerDayMcg', value: 28 }, { key: 'requestedCyclePhase', value: 'INDUCTION' },
+      { key: 'requestedCycles', value: 2 }, { key: 'priorInductionConsolidationCycles', value: 0 }, { key: 'isContinuationRequest', value: false }, { key: 'singleAgent', value: true },
+    ] } });
+    expect(approved.body.errors).toBeUndefined();
+    const nodes: (Record<string, unknown> & { id: string })[] = [];
+    for (let after: string | null = null; ;) {
+      const listed: GraphQLResult<{ determinations: Page & { edges: { node: Record<string, unknown> & { id: string } }[] } }> = await api.graphqlAs('auditor', `query($after: String) {
+        determinations(first: 10, after: $after) { edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`, { after });
+      if (!listed.body.data) throw new Error(JSON.stringify(listed.body.errors));
+      nodes.push(...listed.body.data.determinations.edges.map((edge) => edge.node));
+      if (!listed.body.data.determinations.pageInfo.hasNextPage) break;
+      after = listed.body.data.determinations.pageInfo.endCursor;
+    }
+    expect(nodes).toHaveLength(rows.length + 1);
+    // Something of every kind is compared: decisions with reasons, approvals with limits, requests lacking facts.
+    expect(nodes.filter((node) => (node['reasons'] as unknown[]).length > 0).length).toBeGreaterThan(0);
+    expect(nodes.filter((node) => (node['authorizedLimits'] as unknown[]).length > 0).length).toBeGreaterThan(0);
+    expect(nodes.filter((node) => (node['missingFacts'] as unknown[]).length > 0).length).toBeGreaterThan(0);
+    for (const node of nodes) {
+      const one = await api.graphqlAs<{ determination: Record<string, unknown> }>('auditor', `query($id: ID!) { determination(id: $id) { ${FIELDS} } }`, { id: node.id });
+      expect(node).toEqual(one.body.data?.determination);
+    }
+  });
+
   it('refuses a malformed cursor, a page size out of range and a reversed date range', async () => {
     const codes = async (variables: Record<string, unknown>) => (await api.graphqlAs('auditor', PAGE, variables)).body.errors?.map((error) => error.extensions?.code);
     expect(await codes({ after: 'bm90LWEtY3Vyc29y' })).toEqual(['BAD_USER_INPUT']);

@@ -27,11 +27,12 @@ async function request(spec: { at: string; outcome: string; lineOfBusiness?: str
     dateOfService: spec.at.slice(0, 10), lineOfBusiness: spec.lineOfBusiness ?? 'COMMERCIAL', outcome: spec.outcome, whatIf: spec.whatIf ?? false, expedited: spec.expedited ?? false,
     factsUsed: [], evidence: [], result: { summary: 'known-answer log' },
   }, new Date(spec.at));
+  let latest: string | null = null;
   for (const [index, [at, decision]] of (spec.reviews ?? []).entries()) {
-    await insertReview(api.db.database, {
+    latest = (await insertReview(api.db.database, {
       id: randomUUID(), determinationId: id, decision, rationale: 'r', criterionKeys: ['EXC-03cfe7e660'],
-      reviewer: 'Dr. K', reviewerKeyId: null, reopenReason: index === 0 ? null : 'reopened',
-    }, new Date(at));
+      reviewer: 'Dr. K', reviewerKeyId: null, reopenReason: index === 0 ? null : 'reopened', reopensId: latest,
+    }, new Date(at))).id;
   }
 }
 

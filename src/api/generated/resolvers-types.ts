@@ -287,6 +287,12 @@ export type DeterminationFilter = {
   readonly decidedFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only expedited (true) or only standard (false) requests. */
   readonly expedited?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Any of these final statuses (where the request stands after any clinical review): `[PENDED, INCOMPLETE]`
+   * is the reviewer's worklist of requests nobody has reviewed yet; `APPROVED_AFTER_REVIEW` matches
+   * determinations whose latest review approved.
+   */
+  readonly finalStatuses?: InputMaybe<ReadonlyArray<FinalStatus>>;
   readonly guidelineNumber?: InputMaybe<Scalars['String']['input']>;
   readonly lineOfBusiness?: InputMaybe<Scalars['String']['input']>;
   /** Any of these outcomes (the first decision, not the review's). */

@@ -2,12 +2,13 @@ import { badInput, refuseControlCharacters } from '../../domain/errors.ts';
 import { toDetermination } from '../../services/evaluate-request.ts';
 import { priorAuthorizationMetrics } from '../../services/prior-authorization-metrics.ts';
 import { recordReview } from '../../services/record-review.ts';
-import type { DeterminationPosition } from '../../store/determination-query.ts';
+import type { DeterminationListing, DeterminationPosition } from '../../store/determination-query.ts';
 import { countDeterminations, determinationsPage } from '../../store/determination-query.ts';
 import { findDetermination } from '../../store/determination-store.ts';
 import type { ReviewRow } from '../../store/review-store.ts';
 import type { Determination } from '../../domain/determination.ts';
 import type { DeterminationResolvers, MutationResolvers, QueryResolvers, ReviewResolvers } from '../generated/resolvers-types.ts';
+import type { Loaders } from '../context.ts';
 import { fromGlobalId, toGlobalId } from '../global-id.ts';
 
 const MAX_PAGE = 200;
@@ -20,6 +21,26 @@ function decodePosition(cursor: string): DeterminationPosition {
   const createdAt = match ? new Date(match[1] as string) : null;
   if (!match || !createdAt || Number.isNaN(createdAt.getTime())) throw badInput('after is not a cursor from determinations', [{ field: 'after', message: 'malformed cursor' }]);
   return { createdAt, id: match[2] as string };
+}
+
+/** The fields of a determination that live in its stored result. */
+const RESULT_FIELDS = ['reasons', 'missingFacts', 'reviewChecklist', 'authorizedLimits', 'derivedFacts', 'notices'] as const;
+
+/**
+ * A listed determination: the page's own columns now, and what lives in the stored result (about
+ * 10 KB a row) read for the whole page in one query only when a field of it is selected. Those
+ * fields are promises here, which GraphQL awaits (the Determination resolvers await them too).
+ */
+function listedDetermination(row: DeterminationListing, loaders: Loaders): Determination {
+  const determination = toDetermination({ ...row, factsUsed: [], evidence: [], result: {} });
+  const body = () => loaders.determinationBody.load(row.id).then((stored) => toDetermination({ ...row, ...stored }));
+  const lazy: PropertyDescriptorMap = {
+    summary: { get: () => loaders.determinationSummary.load(row.id), enumerable: true },
+    factsUsed: { get: () => body().then((full) => full.factsUsed), enumerable: true },
+    evidence: { get: () => body().then((full) => full.evidence), enumerable: true },
+  };
+  for (const field of RESULT_FIELDS) lazy[field] = { get: () => body().then((full) => full[field]), enumerable: true };
+  return Object.defineProperties({ ...determination }, lazy);
 }
 
 export const auditQueryResolvers: Pick<QueryResolvers, 'determinations' | 'priorAuthorizationMetrics'> = {
@@ -35,12 +56,12 @@ export const auditQueryResolvers: Pick<QueryResolvers, 'determinations' | 'prior
     const storeFilter = {
       guidelineNumber: given.guidelineNumber, lineOfBusiness: given.lineOfBusiness?.trim().toUpperCase(), apiKeyId: given.apiKeyId,
       versionId: given.versionId ? (fromGlobalId(given.versionId, 'GuidelineVersion').parts[0] as string) : null,
-      outcomes: given.outcomes, dateOfServiceFrom: given.dateOfServiceFrom, dateOfServiceTo: given.dateOfServiceTo,
+      outcomes: given.outcomes, finalStatuses: given.finalStatuses, dateOfServiceFrom: given.dateOfServiceFrom, dateOfServiceTo: given.dateOfServiceTo,
       decidedFrom: given.decidedFrom, decidedBefore: given.decidedBefore, whatIf: given.whatIf, expedited: given.expedited,
     };
     const position = after ? decodePosition(after) : null;
     const rows = await determinationsPage(context.database.client, storeFilter, take + 1, position);
-    const page = rows.slice(0, take).map(toDetermination);
+    const page = rows.slice(0, take).map((row) => listedDetermination(row, context.loaders));
     let total: Promise<number> | null = null;
     return {
       edges: page.map((node) => ({ node, cursor: encodePosition(node) })),

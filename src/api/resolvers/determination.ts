@@ -7,9 +7,10 @@ export const determinationResolvers: DeterminationResolvers = {
   id: (determination) => toGlobalId('Determination', determination.id),
   version: (determination, _args, context) => (determination.versionId ? context.loaders.version.load(determination.versionId) : null),
   // Determinations stored before exact arithmetic have no exact amount: their amounts were whole or plain decimals.
-  authorizedLimits: (determination) => determination.authorizedLimits.map((limit) => ({ ...limit, exactAmount: limit.exactAmount ?? String(limit.amount) })),
-  derivedFacts: (determination) => determination.derivedFacts ?? [],
-  factsUsed: (determination) => determination.factsUsed,
+  // Awaited: a listed determination reads these from its stored result only when they are selected.
+  authorizedLimits: async (determination) => (await determination.authorizedLimits).map((limit) => ({ ...limit, exactAmount: limit.exactAmount ?? String(limit.amount) })),
+  derivedFacts: async (determination) => (await determination.derivedFacts) ?? [],
+  factsUsed: async (determination) => determination.factsUsed,
 };
 
 export const impactAnalysisResolvers: ImpactAnalysisResolvers = {
