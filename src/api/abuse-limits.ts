@@ -3,6 +3,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { DEFAULT_RESPONSE_LIMITS } from './response-budget.ts';
 import { DEFAULT_SELECTION_LIMITS } from './selection-limits.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { DEFAULT_RATE_LIMITS } from './rate-limits.ts';
@@ -20,9 +21,12 @@ export interface AbuseLimits {
   readonly maxSelections: number;
   readonly maxRepeats: number;
   readonly maxFragments: number;
+  /** What one answer may hold (see response-budget.ts): list items in all, and serialized bytes. */
+  readonly maxListItems: number;
+  readonly maxResponseBytes: number;
 }
 
-export const DEFAULT_LIMITS: AbuseLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxCost: 5000, maxDirectives: 20, timeoutMs: 10_000, ...DEFAULT_SELECTION_LIMITS };
+export const DEFAULT_LIMITS: AbuseLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxCost: 5000, maxDirectives: 20, timeoutMs: 10_000, ...DEFAULT_SELECTION_LIMITS, ...DEFAULT_RESPONSE_LIMITS };
 
 export function rateLimitsFromEnvironment(env: NodeJS.ProcessEnv): RateLimits {
   const read = (name: string, fallback: number): number => {
@@ -51,6 +55,8 @@ export function limitsFromEnvironment(env: NodeJS.ProcessEnv): AbuseLimits {
     maxSelections: read('GRAPHQL_MAX_SELECTIONS', DEFAULT_LIMITS.maxSelections),
     maxRepeats: read('GRAPHQL_MAX_REPEATED_FIELDS', DEFAULT_LIMITS.maxRepeats),
     maxFragments: read('GRAPHQL_MAX_FRAGMENTS', DEFAULT_LIMITS.maxFragments),
+    maxListItems: read('GRAPHQL_MAX_LIST_ITEMS', DEFAULT_LIMITS.maxListItems),
+    maxResponseBytes: read('GRAPHQL_MAX_RESPONSE_BYTES', DEFAULT_LIMITS.maxResponseBytes),
   };
 }
 

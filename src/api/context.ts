@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Caller } from './authorization.ts';
 import type { RequestObservation, ServerMetrics } from './metrics.ts';
+import type { ResponseBudget } from './response-budget.ts';
 import type { Database } from '../store/database.ts';
 import type { VersionCatalog, VersionEntry } from '../services/version-catalog.ts';
 import type { DraftEvaluator } from '../services/draft-evaluator.ts';
@@ -23,6 +24,10 @@ export interface ApiContext {
   readonly metrics: ServerMetrics;
   /** What this request turned out to ask (its root field), for metrics. */
   readonly observed: RequestObservation;
+  /** The audit key each stored determination is sealed with (null without AUDIT_HMAC_KEY). */
+  readonly auditKey: Uint8Array | null;
+  /** Counts the list items this answer holds (response-budget.ts). */
+  readonly budget: ResponseBudget;
 }
 
 export interface Loaders {

@@ -27,6 +27,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { ApiKeyVerifier } from '../services/api-keys.ts';
 import type { Caller } from './authorization.ts';
 import { enforceRoles } from './authorization.ts';
+import { ResponseBudget, responseTooLarge, weighLists } from './response-budget.ts';
 import { formatError } from './errors.ts';
 import { safeError } from './safe-error.ts';
 import { loadPlaygroundAssets, PLAYGROUND_CSP, playgroundHtml } from './playground.ts';
@@ -114,7 +115,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const clock = options.clock ?? (() => new Date());
   const limits = options.limits ?? DEFAULT_LIMITS;
   const protection = armor(limits, options.introspection);
-  const schema = enforceRoles(makeExecutableSchema({ typeDefs, resolvers: resolvers as never }));
+  const schema = weighLists(enforceRoles(makeExecutableSchema({ typeDefs, resolvers: resolvers as never })));
   const verifier = new ApiKeyVerifier(database.client);
   const rates = new RequestRateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS);
   const metrics = new ServerMetrics();
@@ -325,14 +326,20 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       soundShapes.add(queryText);
     }
     const generationAtStart = generation.value;
+    const budget = new ResponseBudget(limits.maxListItems);
     const result = await Promise.race([
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
-        context: async () => ({ caller, database, catalog, drafts, now: clock(), loaders: createLoaders(database, catalog), metrics, observed }),
+        context: async () => ({ caller, database, catalog, drafts, now: clock(), loaders: createLoaders(database, catalog), metrics, observed, budget, auditKey: options.auditKey ?? null }),
       }),
       timedOut,
     ]);
     if (result === 'timeout') return timeoutResponse(response);
+    // An answer over the budget is refused whole: a partial one would look like data that is missing.
+    if (budget.exceeded) return send(response, 400, 'application/json', responseTooLarge(`the answer would hold more than ${limits.maxListItems.toLocaleString('en-US')} list items: ask for fewer fields or guidelines at a time`));
+    if (result.body.kind === 'complete' && result.body.string.length * 3 > limits.maxResponseBytes && Buffer.byteLength(result.body.string) > limits.maxResponseBytes) {
+      return send(response, 400, 'application/json', responseTooLarge(`the answer would be larger than ${limits.maxResponseBytes.toLocaleString('en-US')} bytes: ask for fewer fields or guidelines at a time`));
+    }
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of result.headers) outHeaders[key] = value;
     response.writeHead(result.status ?? 200, outHeaders);
@@ -380,6 +387,8 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       logger.error({ err: safeError(error) }, 'audit checkpoint failed');
     }
   };
+  // One at start too: what was appended before the server held the key (or before records were sealed) is anchored at once.
+  if (auditKey) void checkpoint();
   const checkpoints = auditKey ? setInterval(() => void checkpoint(), options.checkpointEveryMs ?? 60_000) : null;
   checkpoints?.unref();
 

@@ -12,7 +12,7 @@ const external = values.checkpoint === undefined ? null : parseCheckpoint(exists
 const key = auditKeyOrExit();
 const database = await openDatabase(databaseUrl());
 try {
-  const { chain, problems, anchoredThrough, unanchored } = await verifyWithCheckpoints(database.client, key, external);
+  const { chain, problems, anchoredThrough, sealed, unsealed, unanchored } = await verifyWithCheckpoints(database.client, key, external);
   if (chain.firstProblem) {
     const { sequence, id, reason } = chain.firstProblem;
     console.error(`audit chain broken at record ${sequence} (determination ${id}): ${reason}; ${chain.checked} records before it verify`);
@@ -28,8 +28,13 @@ try {
     console.error(`${outside ? 'the given' : 'a stored'} checkpoint at record ${checkpoint.sequence} (signed ${checkpoint.signedAt}): ${problem}`);
     process.exitCode = 1;
   }
+  if (unsealed?.first) {
+    console.error(`${unsealed.count} record(s) after ${anchoredThrough > 0 ? `the last checkpoint (record ${anchoredThrough})` : 'the start, with no checkpoint'} carry no seal made with the key, the first at record ${unsealed.first.sequence} (determination ${unsealed.first.id}): appended by someone without the key (a forgery, or a server run without AUDIT_HMAC_KEY)`);
+    process.exitCode = 1;
+  }
   if (!process.exitCode) {
-    const anchoring = anchoredThrough > 0 ? `; anchored by a checkpoint through record ${anchoredThrough}${unanchored ? `, ${unanchored} later records not yet anchored` : ''}` : key || external ? '; no checkpoint anchors it yet' : ' (no key or checkpoint given: truncation and rewriting cannot be ruled out)';
+    const later = key ? (sealed ? `, ${sealed} later records each sealed with the key` : '') : unanchored ? `, ${unanchored} later records not yet anchored` : '';
+    const anchoring = anchoredThrough > 0 ? `; anchored by a checkpoint through record ${anchoredThrough}${later}` : key ? `; no checkpoint yet${sealed ? `, every record sealed with the key` : ''}` : external ? '; no checkpoint anchors it yet' : ' (no key or checkpoint given: truncation and rewriting cannot be ruled out)';
     console.log(`audit chain intact: ${chain.checked} determinations verified${chain.unchained ? `; ${chain.unchained} outside the chain` : ''}${anchoring}; review chain intact: ${reviews.checked} reviews verified (${database.description})`);
   }
 } finally {

@@ -44,3 +44,19 @@ export function checkpointSigned(key: Uint8Array, checkpoint: AuditCheckpoint): 
   const actual = Buffer.from(/^[0-9a-f]{64}$/.test(checkpoint.mac) ? checkpoint.mac : '', 'hex');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/**
+ * A record's own seal: HMAC-SHA256 of "record\n<hash>" under the audit key, hex. A server holding
+ * the key seals each record as it appends it; someone who can write to the database but cannot
+ * read the key cannot seal the records they add.
+ */
+export function recordSeal(key: Uint8Array, hash: string): string {
+  return createHmac('sha256', key).update(`record\n${hash}`).digest('hex');
+}
+
+/** Whether a record's seal was made with this key over this hash (compared in constant time). */
+export function recordSealed(key: Uint8Array, hash: string, seal: string | null): boolean {
+  const expected = Buffer.from(recordSeal(key, hash), 'hex');
+  const actual = Buffer.from(seal !== null && /^[0-9a-f]{64}$/.test(seal) ? seal : '', 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { AuditCheckpoint } from '../domain/audit-chain.ts';
-import { checkpointSigned, signCheckpoint } from '../domain/audit-chain.ts';
+import { checkpointSigned, recordSealed, signCheckpoint } from '../domain/audit-chain.ts';
 import type { Client } from '../store/database.ts';
 import { chainHead, hashAt, insertCheckpoint, latestCheckpoint, storedCheckpoints } from '../store/checkpoint-store.ts';
 import type { ChainReport } from './verify-audit-chain.ts';
 import { verifyAuditChain } from './verify-audit-chain.ts';
+import { determinationsInChainOrder } from '../store/determination-store.ts';
 
 export class AuditKeyError extends Error {
   readonly code = 'AUDIT_KEY';
@@ -46,15 +47,23 @@ export interface CheckpointReport {
   readonly problems: readonly { readonly checkpoint: AuditCheckpoint; readonly external: boolean; readonly problem: CheckpointProblem }[];
   /** The highest sequence a sound checkpoint anchors (0 for none). */
   readonly anchoredThrough: number;
-  /** Records after it: consistent, but not yet anchored (a forger could have appended them). */
+  /** Records after it that carry a seal made with the key: each was appended by a holder of the key. */
+  readonly sealed: number;
+  /**
+   * Records after it without a seal that verifies (null when no key is given to check seals): with
+   * a key, appended by someone who does not hold it (a forgery, or a server run without the key).
+   */
+  readonly unsealed: { readonly count: number; readonly first: { readonly sequence: number; readonly id: string } | null } | null;
+  /** Records after it neither anchored nor sealed (a forger could have appended them). */
   readonly unanchored: number;
 }
 
 /**
  * Verifies the chain, then every stored checkpoint and the one given (kept outside the database):
  * each must be signed under the key (when given) and its record must still be there with the same
- * hash. Truncation, rewriting and forgery before a sound checkpoint are detected; what follows the
- * last one is reported as not yet anchored.
+ * hash. Truncation, rewriting and forgery before a sound checkpoint are detected. After the last
+ * one, each record must carry its own seal (with a key): a record appended without the key is
+ * reported, as soon as it is there; without a key, what follows is only "not yet anchored".
  */
 export async function verifyWithCheckpoints(client: Client, key: Uint8Array | null, external: AuditCheckpoint | null): Promise<CheckpointReport> {
   const chain = await verifyAuditChain(client);
@@ -74,7 +83,25 @@ export async function verifyWithCheckpoints(client: Client, key: Uint8Array | nu
     else if (hash !== checkpoint.hash) problems.push({ checkpoint, external: outside, problem: 'REWRITTEN' });
     else anchoredThrough = Math.max(anchoredThrough, checkpoint.sequence);
   }
-  return { chain, problems, anchoredThrough, unanchored: Math.max(0, (head?.sequence ?? 0) - anchoredThrough) };
+  const after = Math.max(0, (head?.sequence ?? 0) - anchoredThrough);
+  if (!key) return { chain, problems, anchoredThrough, sealed: 0, unsealed: null, unanchored: after };
+  // After the last anchor, each record must carry its own seal.
+  let sealed = 0;
+  let count = 0;
+  let first: { sequence: number; id: string } | null = null;
+  for (let sequence = anchoredThrough; ;) {
+    const page = await determinationsInChainOrder(client, sequence, 500);
+    for (const row of page) {
+      if (row.hash !== null && recordSealed(key, row.hash, row.seal)) sealed += 1;
+      else {
+        count += 1;
+        first ??= { sequence: row.sequence ?? 0, id: row.id };
+      }
+    }
+    if (page.length < 500) break;
+    sequence = page.at(-1)?.sequence ?? sequence;
+  }
+  return { chain, problems, anchoredThrough, sealed, unsealed: { count, first }, unanchored: count };
 }
 
 /** Reads a checkpoint given as JSON (the line `npm run audit:checkpoint` prints). */

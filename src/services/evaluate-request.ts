@@ -11,7 +11,7 @@ import type { RawRequest } from '../rules/read-request.ts';
 import { MAX_EVIDENCE_ITEMS, MAX_FACTS, readRequest } from '../rules/read-request.ts';
 import type { FactDefinition } from '../rules/rule-set.ts';
 import type { Database } from '../store/database.ts';
-import type { DeterminationRow } from '../store/determination-store.ts';
+import type { DeterminationRow, NewDetermination } from '../store/determination-store.ts';
 import { isUniqueViolation } from '../store/database.ts';
 import { findDeterminationByIdempotencyKey, insertDetermination } from '../store/determination-store.ts';
 import type { GuidelineSelector } from './guideline-lookup.ts';
@@ -140,7 +140,7 @@ export function readRawRequest(ruleSet: CompiledRuleSet, raw: RawRequest) {
  * version is the one in effect on the date of service unless a version is named (what-if); a
  * version without a reviewed rule set is NOT_DECIDABLE, never decided with an older rule set.
  */
-export async function evaluateRequest(database: Database, catalog: VersionCatalog, input: EvaluateInput): Promise<Determination> {
+export async function evaluateRequest(database: Database, catalog: VersionCatalog, input: EvaluateInput, options: { readonly sealKey?: Uint8Array | null } = {}): Promise<Determination> {
   const { client } = database;
   const day = epochDay(input.dateOfService);
   if (day === null) throw badInput(`dateOfService "${input.dateOfService}" is not a real calendar date (YYYY-MM-DD)`, [{ field: 'dateOfService', message: 'not a date' }]);
@@ -192,7 +192,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
     id: randomUUID(), idempotencyKey: key, callerKeyId: input.caller?.keyId ?? null, callerRole: input.caller?.role ?? null, requestSha256: hash, guidelineNumber: guideline.number, dateOfService: input.dateOfService,
     lineOfBusiness: input.lineOfBusiness, whatIf: Boolean(input.versionId), expedited: input.expedited === true,
   };
-  let row: Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>;
+  let row: NewDetermination;
   if (!version) {
     row = { ...base, versionId: null, ruleSetSha256: null, outcome: 'NO_EFFECTIVE_VERSION', factsUsed: [], evidence: [], result: emptyResult(`No version of ${guideline.number} was in effect on ${input.dateOfService}`) };
   } else if (!version.compiledRuleSet || !version.ruleSet) {
@@ -205,7 +205,7 @@ export async function evaluateRequest(database: Database, catalog: VersionCatalo
     row = { ...base, versionId: version.id, ruleSetSha256: version.ruleSet.sha256, outcome: decision.outcome, factsUsed, evidence: evidenceAsStored(ruleSet, input.evidence ?? []), result };
   }
   try {
-    return toDetermination(await insertDetermination(database, row, new Date()));
+    return toDetermination(await insertDetermination(database, row, new Date(), options.sealKey ?? null));
   } catch (error) {
     // Two requests raced with one idempotency key: the first one stored wins.
     if (key !== null && isUniqueViolation(error)) {
@@ -220,15 +220,30 @@ const EARLIEST_SERVICE_DAY = epochDay('1990-01-01') as number;
 const LATEST_SERVICE_DAY = epochDay('2100-12-31') as number;
 const EARLIEST_FACT_DAY = epochDay('1900-01-01') as number;
 const MAX_CITATION = 1000;
+/** No dose, weight, count or laboratory value comes near it; the rules core refuses the same bound. */
+const MAX_FACT_MAGNITUDE = 1e15;
 
 /**
- * What holds whatever the outcome, even when no rule set can read the facts: a fact written as a
- * date is a real date between 1900 and the date of service, no string is longer than a form's
- * field, and an evidence citation is at most 1,000 characters.
+ * What holds whatever the outcome, even when no rule set can read the facts: each fact is given
+ * once, as a scalar (every fact type is one), a number within ±1e15, a fact written as a date is a
+ * real date between 1900 and the date of service, no string is longer than a form's field, and an
+ * evidence citation is at most 1,000 characters.
  */
 function refuseOutlandishFacts(input: EvaluateInput, dateOfService: number): void {
+  const keys = new Set<string>();
   for (const fact of input.facts) {
     refuseControlCharacters({ [`facts.${fact.key}`]: fact.key });
+    const field = `facts.${fact.key}`;
+    if (keys.has(fact.key)) throw badInput(`${field} is given more than once`, [{ field, message: 'given more than once' }]);
+    keys.add(fact.key);
+    // Every fact type (boolean, number, integer, date, code) is a scalar; null says "not known".
+    const value: unknown = fact.value;
+    if (value !== null && value !== undefined && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw badInput(`${field} must be a boolean, a number, a date or a code, not ${Array.isArray(value) ? 'a list' : 'an object'}`, [{ field, message: 'not a scalar' }]);
+    }
+    if (typeof value === 'number' && !(Math.abs(value) <= MAX_FACT_MAGNITUDE)) {
+      throw badInput(`${field}: ${value} is outside ±${MAX_FACT_MAGNITUDE.toExponential()}`, [{ field, message: 'out of range' }]);
+    }
     if (typeof fact.value !== 'string') continue;
     if (fact.value.length > 200) throw badInput(`facts.${fact.key} is longer than 200 characters`, [{ field: `facts.${fact.key}`, message: 'too long' }]);
     const day = /^\d{4}-\d{2}-\d{2}$/.test(fact.value) ? epochDay(fact.value) : null;

@@ -17,7 +17,7 @@ export interface ChainPrecondition<New> {
 }
 
 /** One append-only, hash-chained table, as its own store module describes it. */
-export interface ChainTable<New, Row extends New> {
+export interface ChainTable<New, Row> {
   readonly table: string;
   /** Every inserted column, in order. */
   readonly columns: readonly (keyof Row & string)[];
@@ -64,7 +64,7 @@ const numbered = (sql: string): string => {
  * transaction and nothing uncommitted is seen; PostgreSQL: an advisory transaction lock on one
  * pooled connection); the chain's unique sequence is the backstop. The record is never read back.
  */
-export async function appendToChain<New, Row extends New>(database: Database, table: ChainTable<New, Row>, row: New, createdAt: Date): Promise<Row> {
+export async function appendToChain<New, Row>(database: Database, table: ChainTable<New, Row>, row: New, createdAt: Date): Promise<Row> {
   const { driver } = database;
   const untyped = table as unknown as ChainTable<never, never>;
   if (driver?.provider === 'sqlite') {

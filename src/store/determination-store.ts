@@ -1,4 +1,4 @@
-import { chainHash, GENESIS_HASH } from '../domain/audit-chain.ts';
+import { chainHash, GENESIS_HASH, recordSeal } from '../domain/audit-chain.ts';
 import type { Client, Database, Provider } from './database.ts';
 import { isUniqueViolation } from './database.ts';
 import type { ChainTable } from './chain-append.ts';
@@ -27,13 +27,15 @@ export interface DeterminationRow {
   readonly sequence: number | null;
   readonly previousHash: string | null;
   readonly hash: string | null;
+  /** The record's seal under the audit key (see `recordSeal`); null when appended without the key. */
+  readonly seal: string | null;
 }
 
 /**
  * The fields a record's hash covers: everything but the chain fields themselves. Who asked is
  * covered when it was recorded; records from before it was kept hash as they always did.
  */
-export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash'>): Record<string, unknown> {
+export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash' | 'seal'>): Record<string, unknown> {
   const caller = row.callerKeyId === null && row.callerRole === null ? {} : { callerKeyId: row.callerKeyId, callerRole: row.callerRole };
   // Covered when set: records from before the flag existed (all standard) hash as they always did.
   const urgency = row.expedited ? { expedited: true } : {};
@@ -50,17 +52,20 @@ export function hashedContent(row: Omit<DeterminationRow, 'previousHash' | 'hash
 /** Arbitrary but fixed: the advisory lock that serializes appends to the chain on PostgreSQL. */
 const CHAIN_LOCK_ID = 72707370;
 
-const COLUMNS = ['id', 'idempotencyKey', 'callerKeyId', 'callerRole', 'requestSha256', 'guidelineNumber', 'versionId', 'ruleSetSha256', 'dateOfService', 'lineOfBusiness', 'outcome', 'whatIf', 'expedited', 'factsUsed', 'evidence', 'result', 'createdAt', 'sequence', 'previousHash', 'hash'] as const;
+const COLUMNS = ['id', 'idempotencyKey', 'callerKeyId', 'callerRole', 'requestSha256', 'guidelineNumber', 'versionId', 'ruleSetSha256', 'dateOfService', 'lineOfBusiness', 'outcome', 'whatIf', 'expedited', 'factsUsed', 'evidence', 'result', 'createdAt', 'sequence', 'previousHash', 'hash', 'seal'] as const;
 const HEAD = 'SELECT "sequence", "hash" FROM "Determination" WHERE "sequence" IS NOT NULL ORDER BY "sequence" DESC LIMIT 1';
 
-type NewDetermination = Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash'>;
+export type NewDetermination = Omit<DeterminationRow, 'createdAt' | 'sequence' | 'previousHash' | 'hash' | 'seal'>;
+/** What is appended: the record, and the audit key to seal it with (never stored). */
+type Append = { readonly row: NewDetermination; readonly sealKey: Uint8Array | null };
 
-/** The next link of the chain after `last`: sequence, previous hash and this record's hash. */
-function link(row: NewDetermination, createdAt: Date, last: { sequence: number; hash: string } | undefined): DeterminationRow {
+/** The next link of the chain after `last`: sequence, previous hash, this record's hash, and its seal when a key is held. */
+function link({ row, sealKey }: Append, createdAt: Date, last: { sequence: number; hash: string } | undefined): DeterminationRow {
   const sequence = (last?.sequence ?? 0) + 1;
   const previousHash = last?.hash ?? GENESIS_HASH;
   const content = { ...row, createdAt, sequence };
-  return { ...content, previousHash, hash: chainHash(hashedContent(content), previousHash) };
+  const hash = chainHash(hashedContent(content), previousHash);
+  return { ...content, previousHash, hash, seal: sealKey ? recordSeal(sealKey, hash) : null };
 }
 
 /**
@@ -69,10 +74,10 @@ function link(row: NewDetermination, createdAt: Date, last: { sequence: number; 
  * driver under Prisma's adapter, with prepared statements, and the row is never read back), and
  * the unique sequence number is the backstop.
  */
-export async function insertDetermination(database: Database, row: NewDetermination, createdAt: Date): Promise<DeterminationRow> {
+export async function insertDetermination(database: Database, row: NewDetermination, createdAt: Date, sealKey: Uint8Array | null = null): Promise<DeterminationRow> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await appendToChain(database, determinationChain(database), row, createdAt);
+      return await appendToChain(database, determinationChain(database), { row, sealKey }, createdAt);
     } catch (error) {
       const sequenceTaken = isUniqueViolation(error) && !(row.idempotencyKey !== null && (await findDeterminationByIdempotencyKey(database.client, row.callerKeyId, row.idempotencyKey)));
       if (!sequenceTaken || attempt >= 10) throw error;
@@ -80,9 +85,9 @@ export async function insertDetermination(database: Database, row: NewDeterminat
   }
 }
 
-const chains = new WeakMap<Database, ChainTable<NewDetermination, DeterminationRow>>();
+const chains = new WeakMap<Database, ChainTable<Append, DeterminationRow>>();
 
-function determinationChain(database: Database): ChainTable<NewDetermination, DeterminationRow> {
+function determinationChain(database: Database): ChainTable<Append, DeterminationRow> {
   let chain = chains.get(database);
   if (!chain) {
     chain = {
@@ -95,7 +100,7 @@ function determinationChain(database: Database): ChainTable<NewDetermination, De
   return chain;
 }
 
-async function appendWithPrisma(client: Client, provider: Provider, row: NewDetermination, createdAt: Date): Promise<DeterminationRow> {
+async function appendWithPrisma(client: Client, provider: Provider, row: Append, createdAt: Date): Promise<DeterminationRow> {
   return client.$transaction(async (tx) => {
     if (provider === 'postgresql') await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`);
     const last = await tx.determination.findFirst({ where: { sequence: { not: null } }, orderBy: { sequence: 'desc' }, select: { sequence: true, hash: true } });

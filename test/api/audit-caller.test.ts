@@ -52,12 +52,14 @@ describe(`the audit trail records who asked, and idempotency keys are the caller
 });
 
 describe(`a server with an audit key anchors the chain (${testProvider})`, () => {
-  it('signs the head on shutdown, and the checkpoint verifies', async () => {
+  it('seals each determination it stores, signs the head on shutdown, and both verify', async () => {
     const key = new TextEncoder().encode('x'.repeat(48));
     const keyed = await startTestServer({ auditKey: key });
     try {
       const input = { guidelineNumber: 'Evolut_CG_3258', dateOfService: '2026-03-02', lineOfBusiness: 'COMMERCIAL', facts };
       expect((await keyed.graphqlAs<Answer>('evaluator', EVALUATE, { input })).body.data?.evaluateRequest.outcome).toBe('APPROVED');
+      // Before any checkpoint covers it, the record carries its own seal.
+      expect(await verifyWithCheckpoints(keyed.db.database.client, key, null)).toMatchObject({ problems: [], anchoredThrough: 0, sealed: 1, unsealed: { count: 0 } });
       await keyed.server.stop();
       const report = await verifyWithCheckpoints(keyed.db.database.client, key, null);
       expect(report).toMatchObject({ problems: [], anchoredThrough: 1, unanchored: 0 });

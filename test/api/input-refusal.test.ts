@@ -49,12 +49,19 @@ describe(`input that must be refused, not decided (${testProvider})`, () => {
       ['a date of service in 9999', { dateOfService: '9999-01-01' }],
       // Before the first version: no rule set reads the facts, and still the garbage date is refused.
       ['a birth date after the date of service, before any version', { dateOfService: '2020-01-01', facts: [{ key: 'birthDate', value: '2025-01-01' }] }],
+      // Shapes no fact type has, before any version too: refused, never stored as NO_EFFECTIVE_VERSION.
+      ['an object as a fact, before any version', { dateOfService: '2020-01-01', facts: [{ key: 'diagnosis', value: { code: 'B_CELL_ALL' } }] }],
+      ['a list as a fact, before any version', { dateOfService: '2020-01-01', facts: [{ key: 'requestedCycles', value: [1, 2] }] }],
+      ['a number beyond 1e15, before any version', { dateOfService: '2020-01-01', facts: [{ key: 'requestedDosePerDayMcg', value: 1e300 }] }],
+      ['a fact given twice, before any version', { dateOfService: '2020-01-01', facts: [{ key: 'singleAgent', value: true }, { key: 'singleAgent', value: false }] }],
     ];
     for (const [name, input] of cases) {
       const { body } = await evaluate(input);
       expect(body.errors?.[0]?.extensions?.code, name).toBe('BAD_USER_INPUT');
     }
     expect(await rowCounts(api.db.database)).toEqual(before);
+    // The same shapes, well formed, are stored before any version as NO_EFFECTIVE_VERSION (the refusals above are not a blanket one).
+    expect((await evaluate({ dateOfService: '2020-01-01', facts: [{ key: 'diagnosis', value: 'B_CELL_ALL' }, { key: 'requestedCycles', value: 2 }, { key: 'singleAgent', value: true }] })).body.data).toMatchObject({ evaluateRequest: { outcome: 'NO_EFFECTIVE_VERSION' } });
   });
 
   it('an evidence citation is bounded, and only what the rules read is stored', async () => {

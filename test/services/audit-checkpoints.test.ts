@@ -32,13 +32,25 @@ describe(`signed checkpoints anchor the audit chain outside the table it protect
   });
   afterEach(async () => db.drop());
 
-  it('an intact chain is anchored through its head; a record appended later is reported as not yet anchored', async () => {
+  it('an intact chain is anchored through its head; after it, a record the server sealed verifies and a forged one is found at once', async () => {
     const checkpoint = await writeCheckpoint(db.database.client, KEY, new Date('2026-06-01T01:00:00Z'));
     expect(checkpoint?.sequence).toBe(30);
-    expect(await verifyWithCheckpoints(db.database.client, KEY, checkpoint)).toMatchObject({ problems: [], anchoredThrough: 30, unanchored: 0, chain: { firstProblem: null } });
-    // Someone with write access appends a well-linked record: the chain verifies, but nothing signed covers it.
-    await insertDetermination(db.database, determination(31), new Date());
-    expect(await verifyWithCheckpoints(db.database.client, KEY, checkpoint)).toMatchObject({ problems: [], anchoredThrough: 30, unanchored: 1 });
+    expect(await verifyWithCheckpoints(db.database.client, KEY, checkpoint)).toMatchObject({ problems: [], anchoredThrough: 30, sealed: 0, unsealed: { count: 0, first: null }, chain: { firstProblem: null } });
+    // The server appends with the key: the record is sealed, and verifies before any checkpoint covers it.
+    await insertDetermination(db.database, determination(31), new Date(), KEY);
+    expect(await verifyWithCheckpoints(db.database.client, KEY, checkpoint)).toMatchObject({ problems: [], anchoredThrough: 30, sealed: 1, unsealed: { count: 0, first: null } });
+    // Someone with write access appends a well-linked record, unsealed or sealed with a key of their own: the chain verifies, the seal does not.
+    await insertDetermination(db.database, determination(32), new Date());
+    await insertDetermination(db.database, determination(33), new Date(), new TextEncoder().encode('a key that is not the audit key, 0123456789abcdef'));
+    const forged = await verifyWithCheckpoints(db.database.client, KEY, checkpoint);
+    expect(forged.chain.firstProblem).toBeNull();
+    expect(forged).toMatchObject({ anchoredThrough: 30, sealed: 1, unsealed: { count: 2, first: { sequence: 32, id: 'determination-032' } } });
+    // Nor can a seal be copied from a genuine record: it seals that record's hash only.
+    const genuine = (await determinationsInChainOrder(db.database.client, 30, 1))[0];
+    await asDatabaseOwner(db, [`UPDATE "Determination" SET "seal" = '${genuine?.seal}' WHERE "sequence" = 32`]);
+    expect((await verifyWithCheckpoints(db.database.client, KEY, checkpoint)).unsealed).toMatchObject({ count: 2, first: { sequence: 32 } });
+    // Without the key nothing can be said of seals: only that the records are not anchored.
+    expect(await verifyWithCheckpoints(db.database.client, null, checkpoint)).toMatchObject({ anchoredThrough: 30, unsealed: null, unanchored: 3 });
   });
 
   it('truncation: the last 10 records deleted is detected (the chain itself still verifies)', async () => {
@@ -91,6 +103,15 @@ describe(`audit:checkpoint and audit:verify --checkpoint (${testProvider})`, () 
       const intact = run(['src/cli/audit-verify.ts', '--checkpoint', checkpoint]);
       expect(intact.status, intact.stderr).toBe(0);
       expect(intact.stdout).toMatch(/5 determinations verified; anchored by a checkpoint through record 5/);
+      // A record the server sealed after the checkpoint verifies; one appended without the key fails the command at once.
+      await insertDetermination(db.database, determination(6), new Date(), KEY);
+      const sealed = run(['src/cli/audit-verify.ts', '--checkpoint', checkpoint]);
+      expect(sealed.status, sealed.stderr).toBe(0);
+      expect(sealed.stdout).toMatch(/6 determinations verified; anchored by a checkpoint through record 5, 1 later records each sealed with the key/);
+      await insertDetermination(db.database, determination(7), new Date());
+      const forged = run(['src/cli/audit-verify.ts', '--checkpoint', checkpoint]);
+      expect(forged.status).toBe(1);
+      expect(forged.stderr).toMatch(/1 record\(s\) after the last checkpoint \(record 5\) carry no seal made with the key, the first at record 7/);
       await asDatabaseOwner(db, ['DELETE FROM "Determination" WHERE "sequence" > 3']);
       const truncated = run(['src/cli/audit-verify.ts', '--checkpoint', checkpoint]);
       expect(truncated.status).toBe(1);

@@ -156,7 +156,7 @@ export const mutationResolvers: MutationResolvers = {
       dateOfService: input.dateOfService, lineOfBusiness: input.lineOfBusiness,
       facts: input.facts, evidence: input.evidence ?? null, idempotencyKey: input.idempotencyKey, versionId, expedited: input.expedited ?? false,
       caller: { keyId: context.caller.keyId ?? null, role: context.caller.role },
-    });
+    }, { sealKey: context.auditKey });
     context.metrics.determined(determination.outcome);
     return determination;
   },

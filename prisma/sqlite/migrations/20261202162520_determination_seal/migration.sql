@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Determination" ADD COLUMN "seal" TEXT;
