@@ -22,7 +22,7 @@ import { VersionCatalog } from '../src/services/version-catalog.ts';
 import { sqlitePath } from '../src/store/database.ts';
 import { prepareDatabase } from '../src/store/prepare-database.ts';
 import { scratchDatabase } from '../test/support/test-database.ts';
-import { API_READY, BENCH_KEY_RATE, measure, start } from './support/processes.ts';
+import { API_READY, BENCH_KEY_RATE, measure, rssMegabytes, start } from './support/processes.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '10' } } });
 const rows = Math.min(Number(values.rows), 5_000_000);
@@ -149,6 +149,12 @@ async function run(label: string, postgresServer: string | null): Promise<void> 
         const mean = 1000 / measured.requestsPerSecond;
         console.log(`| ${kind.name} | ${measured.p50} | ${measured.p99} | ${mean.toFixed(2)} | ${Math.round(measured.cpuMicrosPerRequest)} | ${sqlP50.toFixed(2)} | ${percentile(sql, 0.99).toFixed(2)} | ${(mean / sqlP50).toFixed(1)} |`);
       }
+      // The year's CMS-0057-F figures over every row, read a page at a time: time and the server's memory.
+      const rssBefore = rssMegabytes(server.child.pid as number);
+      const begun = performance.now();
+      const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ priorAuthorizationMetrics(from: "2025-12-01", to: "2026-12-01") { overall { requests decided } byGuideline { group requests } } }' }) });
+      const metrics = (await answer.json()) as { data?: { priorAuthorizationMetrics: { overall: { requests: number } } } };
+      console.log(`\npriorAuthorizationMetrics over the year: ${metrics.data?.priorAuthorizationMetrics.overall.requests.toLocaleString('en-US')} requests in ${((performance.now() - begun) / 1000).toFixed(1)} s; server RSS ${rssBefore} → ${rssMegabytes(server.child.pid as number)} MB`);
     } finally {
       server.child.kill('SIGTERM');
       direct?.close();

@@ -2,7 +2,7 @@ import { badInput } from '../domain/errors.ts';
 import { epochDay } from '../domain/calendar.ts';
 import type { Client } from '../store/database.ts';
 import { requestsOfPeriod } from '../store/determination-query.ts';
-import { reviewsOfPeriod } from '../store/review-store.ts';
+import { reviewsBefore } from '../store/review-store.ts';
 
 /** One request of the period with the reviews recorded before the period ended, oldest first. */
 export interface PeriodRequest {
@@ -72,49 +72,74 @@ function times(hours: number[]): DecisionTimes {
   return { decided: hours.length, averageHours: roundHours(hours.reduce((sum, value) => sum + value, 0) / hours.length), medianHours: roundHours(median) };
 }
 
-/** The figures for one group of requests (pure: the known-answer tests call it directly). */
-export function metricsRow(group: string | null, requests: readonly PeriodRequest[]): MetricsRow {
-  let approved = 0, denied = 0, approvedAfterReview = 0, approvedAfterReopenedReview = 0, deniedAfterReview = 0, pending = 0, notDecided = 0;
-  const standardHours: number[] = [];
-  const expeditedHours: number[] = [];
-  for (const request of requests) {
+/** The running figures of one group: counts, and the hours to each final decision (for the median). */
+class GroupFigures {
+  approved = 0; denied = 0; approvedAfterReview = 0; approvedAfterReopenedReview = 0; deniedAfterReview = 0; pending = 0; notDecided = 0; requests = 0;
+  readonly standardHours: number[] = [];
+  readonly expeditedHours: number[] = [];
+
+  add(request: PeriodRequest): void {
+    this.requests += 1;
     const final = finalOf(request);
-    if (final.kind === 'pending') pending += 1;
-    else if (final.kind === 'notDecided') notDecided += 1;
+    if (final.kind === 'pending') this.pending += 1;
+    else if (final.kind === 'notDecided') this.notDecided += 1;
     else {
       if (final.kind === 'approved') {
-        approved += 1;
-        if (final.reviewed) approvedAfterReview += 1;
-        if (final.reopened) approvedAfterReopenedReview += 1;
+        this.approved += 1;
+        if (final.reviewed) this.approvedAfterReview += 1;
+        if (final.reopened) this.approvedAfterReopenedReview += 1;
       } else {
-        denied += 1;
-        if (final.reviewed) deniedAfterReview += 1;
+        this.denied += 1;
+        if (final.reviewed) this.deniedAfterReview += 1;
       }
-      (request.expedited ? expeditedHours : standardHours).push(final.hours as number);
+      (request.expedited ? this.expeditedHours : this.standardHours).push(final.hours as number);
     }
   }
-  const decided = approved + denied;
-  return {
-    group, requests: requests.length, decided, approved, denied, approvedAfterReview, approvedAfterReopenedReview, deniedAfterReview, pending, notDecided,
-    percentApproved: percent(approved, decided), percentDenied: percent(denied, decided),
-    percentApprovedAfterReview: percent(approvedAfterReview, decided), percentApprovedAfterReopenedReview: percent(approvedAfterReopenedReview, decided),
-    standard: times(standardHours), expedited: times(expeditedHours),
-  };
+
+  row(group: string | null): MetricsRow {
+    const { approved, denied, approvedAfterReview, approvedAfterReopenedReview, deniedAfterReview, pending, notDecided, requests } = this;
+    const decided = approved + denied;
+    return {
+      group, requests, decided, approved, denied, approvedAfterReview, approvedAfterReopenedReview, deniedAfterReview, pending, notDecided,
+      percentApproved: percent(approved, decided), percentDenied: percent(denied, decided),
+      percentApprovedAfterReview: percent(approvedAfterReview, decided), percentApprovedAfterReopenedReview: percent(approvedAfterReopenedReview, decided),
+      standard: times(this.standardHours), expedited: times(this.expeditedHours),
+    };
+  }
 }
 
-function grouped(requests: readonly PeriodRequest[], keyOf: (request: PeriodRequest) => string): MetricsRow[] {
-  const groups = new Map<string, PeriodRequest[]>();
-  for (const request of requests) {
-    const key = keyOf(request);
-    const members = groups.get(key);
-    if (members) members.push(request);
-    else groups.set(key, [request]);
+/** The figures for one group of requests (pure: the known-answer tests call it directly). */
+export function metricsRow(group: string | null, requests: readonly PeriodRequest[]): MetricsRow {
+  const figures = new GroupFigures();
+  for (const request of requests) figures.add(request);
+  return figures.row(group);
+}
+
+/** Overall, per line of business and per guideline, fed one request at a time: only counts and hours are kept. */
+class PeriodFigures {
+  readonly #overall = new GroupFigures();
+  readonly #byLineOfBusiness = new Map<string, GroupFigures>();
+  readonly #byGuideline = new Map<string, GroupFigures>();
+
+  add(request: PeriodRequest): void {
+    this.#overall.add(request);
+    for (const [groups, key] of [[this.#byLineOfBusiness, request.lineOfBusiness], [this.#byGuideline, request.guidelineNumber]] as const) {
+      let figures = groups.get(key);
+      if (!figures) groups.set(key, (figures = new GroupFigures()));
+      figures.add(request);
+    }
   }
-  return [...groups.keys()].sort().map((key) => metricsRow(key, groups.get(key) as PeriodRequest[]));
+
+  metrics(from: string, to: string): PriorAuthorizationMetrics {
+    const rows = (groups: Map<string, GroupFigures>) => [...groups.keys()].sort().map((key) => (groups.get(key) as GroupFigures).row(key));
+    return { from, to, overall: this.#overall.row(null), byLineOfBusiness: rows(this.#byLineOfBusiness), byGuideline: rows(this.#byGuideline) };
+  }
 }
 
 export function computeMetrics(from: string, to: string, requests: readonly PeriodRequest[]): PriorAuthorizationMetrics {
-  return { from, to, overall: metricsRow(null, requests), byLineOfBusiness: grouped(requests, (request) => request.lineOfBusiness), byGuideline: grouped(requests, (request) => request.guidelineNumber) };
+  const figures = new PeriodFigures();
+  for (const request of requests) figures.add(request);
+  return figures.metrics(from, to);
 }
 
 /** The period's bounds: from 00:00 UTC of `from` to 24:00 UTC of `to`, at most ten years. */
@@ -127,21 +152,31 @@ export function periodBounds(from: string, to: string): { start: Date; end: Date
   return { start: new Date(first * 86_400_000), end: new Date((last + 1) * 86_400_000) };
 }
 
+/** Requests read a page at a time (under SQLite's 999 parameters for the page's reviews): a year of a million requests never sits in memory, only its counts and hours. */
+const PAGE = 900;
+
 /**
  * CMS-0057-F figures for requests decided in the period, as they stood when it ended: reviews
  * recorded later do not change a past period's figures. What-if determinations are not requests.
  */
-export async function priorAuthorizationMetrics(client: Client, from: string, to: string): Promise<PriorAuthorizationMetrics> {
+export async function priorAuthorizationMetrics(client: Client, from: string, to: string, pageSize = PAGE): Promise<PriorAuthorizationMetrics> {
   const { start, end } = periodBounds(from, to);
-  const [rows, reviews] = await Promise.all([requestsOfPeriod(client, start, end), reviewsOfPeriod(client, start, end)]);
-  const reviewsOf = new Map<string, { decision: string; at: Date }[]>();
-  for (const review of reviews) {
-    const list = reviewsOf.get(review.determinationId);
-    const entry = { decision: review.decision, at: review.createdAt };
-    if (list) list.push(entry);
-    else reviewsOf.set(review.determinationId, [entry]);
+  const figures = new PeriodFigures();
+  for (let after: { createdAt: Date; id: string } | null = null; ;) {
+    const rows = await requestsOfPeriod(client, start, end, pageSize, after);
+    const reviewsOf = new Map<string, { decision: string; at: Date }[]>();
+    for (const review of await reviewsBefore(client, rows.map((row) => row.id), end)) {
+      const list = reviewsOf.get(review.determinationId);
+      const entry = { decision: review.decision, at: review.createdAt };
+      if (list) list.push(entry);
+      else reviewsOf.set(review.determinationId, [entry]);
+    }
+    for (const row of rows) {
+      figures.add({ guidelineNumber: row.guidelineNumber, lineOfBusiness: row.lineOfBusiness, outcome: row.outcome, expedited: row.expedited, requestedAt: row.createdAt, reviews: reviewsOf.get(row.id) ?? [] });
+    }
+    if (rows.length < pageSize) break;
+    const last = rows.at(-1) as (typeof rows)[number];
+    after = { createdAt: last.createdAt, id: last.id };
   }
-  return computeMetrics(from, to, rows.map((row) => ({
-    guidelineNumber: row.guidelineNumber, lineOfBusiness: row.lineOfBusiness, outcome: row.outcome, expedited: row.expedited, requestedAt: row.createdAt, reviews: reviewsOf.get(row.id) ?? [],
-  })));
+  return figures.metrics(from, to);
 }

@@ -100,10 +100,16 @@ export async function countDeterminations(client: Client, filter: DeterminationF
   return client.determination.count({ where: where(filter) });
 }
 
-/** What the prior-authorization metrics read of the real requests (not what-if) decided in [from, before). */
-export async function requestsOfPeriod(client: Client, from: Date, before: Date): Promise<Pick<DeterminationRow, 'id' | 'guidelineNumber' | 'lineOfBusiness' | 'outcome' | 'expedited' | 'createdAt'>[]> {
+/**
+ * What the prior-authorization metrics read of the real requests (not what-if) decided in
+ * [from, before): a page of `take` in decided-at order, after `after` (keyset, as pages above).
+ */
+export async function requestsOfPeriod(client: Client, from: Date, before: Date, take: number, after: DeterminationPosition | null): Promise<Pick<DeterminationRow, 'id' | 'guidelineNumber' | 'lineOfBusiness' | 'outcome' | 'expedited' | 'createdAt'>[]> {
+  const keyset = after ? [{ createdAt: { gte: after.createdAt } }, { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }] : [];
   return client.determination.findMany({
-    where: { whatIf: false, createdAt: { gte: from, lt: before } },
+    where: { AND: [{ whatIf: false, createdAt: { gte: from, lt: before } }, ...keyset] },
     select: { id: true, guidelineNumber: true, lineOfBusiness: true, outcome: true, expedited: true, createdAt: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take,
   });
 }

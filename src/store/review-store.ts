@@ -107,10 +107,11 @@ export async function reviewsInChainOrder(client: Client, afterSequence: number,
   return (await client.determinationReview.findMany({ where: { sequence: { gt: afterSequence } }, orderBy: { sequence: 'asc' }, take })) as unknown as ReviewRow[];
 }
 
-/** Reviews recorded before `before` of determinations decided in [from, before): what the metrics of a period read. */
-export async function reviewsOfPeriod(client: Client, from: Date, before: Date): Promise<Pick<ReviewRow, 'determinationId' | 'decision' | 'createdAt' | 'sequence'>[]> {
+/** The reviews of these determinations recorded before `before`, oldest first: what a period's metrics read (a page of ids at a time). */
+export async function reviewsBefore(client: Client, determinationIds: readonly string[], before: Date): Promise<Pick<ReviewRow, 'determinationId' | 'decision' | 'createdAt' | 'sequence'>[]> {
+  if (determinationIds.length === 0) return [];
   return (await client.determinationReview.findMany({
-    where: { createdAt: { lt: before }, determination: { createdAt: { gte: from, lt: before }, whatIf: false } },
+    where: { createdAt: { lt: before }, determinationId: { in: [...determinationIds] } },
     select: { determinationId: true, decision: true, createdAt: true, sequence: true },
     orderBy: { sequence: 'asc' },
   })) as Pick<ReviewRow, 'determinationId' | 'decision' | 'createdAt' | 'sequence'>[];
