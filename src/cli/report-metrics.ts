@@ -15,7 +15,7 @@ if (!values.from || !values.to) {
 }
 const database = await openDatabase(databaseUrl());
 try {
-  const metrics = await priorAuthorizationMetrics(database.client, values.from, values.to);
+  const metrics = await priorAuthorizationMetrics(database, values.from, values.to);
   console.log(metricsTable(metrics));
   if (values.csv) {
     writeFileSync(values.csv, metricsCsv(metrics));

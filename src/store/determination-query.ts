@@ -100,14 +100,41 @@ export async function countDeterminations(client: Client, filter: DeterminationF
   return client.determination.count({ where: where(filter) });
 }
 
+export type PeriodRequestRow = Pick<DeterminationRow, 'id' | 'guidelineNumber' | 'lineOfBusiness' | 'outcome' | 'expedited' | 'createdAt'>;
+
 /**
  * What the prior-authorization metrics read of the real requests (not what-if) decided in
  * [from, before): a page of `take` in decided-at order, after `after` (keyset, as pages above).
+ * A year can hold a million requests: on the driver (rows as arrays, six columns), Prisma only
+ * for an in-memory database.
  */
-export async function requestsOfPeriod(client: Client, from: Date, before: Date, take: number, after: DeterminationPosition | null): Promise<Pick<DeterminationRow, 'id' | 'guidelineNumber' | 'lineOfBusiness' | 'outcome' | 'expedited' | 'createdAt'>[]> {
-  const keyset = after ? [{ createdAt: { gte: after.createdAt } }, { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }] : [];
-  return client.determination.findMany({
-    where: { AND: [{ whatIf: false, createdAt: { gte: from, lt: before } }, ...keyset] },
+export async function requestsOfPeriod(database: Database, from: Date, before: Date, take: number, after: DeterminationPosition | null): Promise<PeriodRequestRow[]> {
+  const { driver } = database;
+  const columns = '"id", "guidelineNumber", "lineOfBusiness", "outcome", "expedited", "createdAt"';
+  const keyset = after ? ' AND "createdAt" >= ? AND ("createdAt" > ? OR ("createdAt" = ? AND "id" > ?))' : '';
+  const order = ' ORDER BY "createdAt", "id" LIMIT ?';
+  if (driver?.provider === 'sqlite') {
+    // Instants as Prisma stores them on SQLite ("…+00:00" text, which sorts as time does); booleans as 0/1.
+    const at = (instant: Date) => instant.toISOString().replace('Z', '+00:00');
+    const statement = driver.connection.prepare(`SELECT ${columns} FROM "Determination" WHERE "whatIf" = 0 AND "createdAt" >= ? AND "createdAt" < ?${keyset}${order}`).raw();
+    const params = [at(from), at(before), ...(after ? [at(after.createdAt), at(after.createdAt), at(after.createdAt), after.id] : []), take];
+    return (statement.all(...params) as [string, string, string, string, number, string][]).map(([id, guidelineNumber, lineOfBusiness, outcome, expedited, createdAt]) => ({
+      id, guidelineNumber, lineOfBusiness, outcome, expedited: expedited === 1, createdAt: new Date(createdAt),
+    }));
+  }
+  if (driver?.provider === 'postgresql') {
+    // TIMESTAMP(3) has no zone: instants go as UTC text and come back as epoch milliseconds (pg would read them in the process's zone).
+    const at = (instant: Date) => instant.toISOString().replace('Z', '');
+    let index = 0;
+    const numbered = (sql: string) => sql.replace(/\?/g, () => `$${++index}`);
+    const text = numbered(`SELECT "id", "guidelineNumber", "lineOfBusiness", "outcome", "expedited", (EXTRACT(EPOCH FROM "createdAt") * 1000)::float8 AS "createdAt" FROM "Determination" WHERE "whatIf" = false AND "createdAt" >= ? AND "createdAt" < ?${keyset}${order}`);
+    const params = [at(from), at(before), ...(after ? [at(after.createdAt), at(after.createdAt), at(after.createdAt), after.id] : []), take];
+    const { rows } = await driver.pool.query<{ id: string; guidelineNumber: string; lineOfBusiness: string; outcome: string; expedited: boolean; createdAt: number }>({ name: `period-requests-${after ? 'after' : 'first'}`, text, values: params });
+    return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
+  }
+  const keysetWhere = after ? [{ createdAt: { gte: after.createdAt } }, { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }] : [];
+  return database.client.determination.findMany({
+    where: { AND: [{ whatIf: false, createdAt: { gte: from, lt: before } }, ...keysetWhere] },
     select: { id: true, guidelineNumber: true, lineOfBusiness: true, outcome: true, expedited: true, createdAt: true },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     take,

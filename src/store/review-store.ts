@@ -107,11 +107,13 @@ export async function reviewsInChainOrder(client: Client, afterSequence: number,
   return (await client.determinationReview.findMany({ where: { sequence: { gt: afterSequence } }, orderBy: { sequence: 'asc' }, take })) as unknown as ReviewRow[];
 }
 
-/** The reviews of these determinations recorded before `before`, oldest first: what a period's metrics read (a page of ids at a time). */
-export async function reviewsBefore(client: Client, determinationIds: readonly string[], before: Date): Promise<Pick<ReviewRow, 'determinationId' | 'decision' | 'createdAt' | 'sequence'>[]> {
-  if (determinationIds.length === 0) return [];
+/**
+ * The reviews recorded before `before` of the real requests decided in [from, through]: what a
+ * page of a period's metrics reads (the page's first and last instants; reviews are few).
+ */
+export async function reviewsOfRequestsDecided(client: Client, from: Date, through: Date, before: Date): Promise<Pick<ReviewRow, 'determinationId' | 'decision' | 'createdAt' | 'sequence'>[]> {
   return (await client.determinationReview.findMany({
-    where: { createdAt: { lt: before }, determinationId: { in: [...determinationIds] } },
+    where: { createdAt: { lt: before }, determination: { whatIf: false, createdAt: { gte: from, lte: through } } },
     select: { determinationId: true, decision: true, createdAt: true, sequence: true },
     orderBy: { sequence: 'asc' },
   })) as Pick<ReviewRow, 'determinationId' | 'decision' | 'createdAt' | 'sequence'>[];

@@ -55,7 +55,7 @@ afterAll(async () => api?.stop());
 
 describe(`prior-authorization metrics on a decision log with known answers (${testProvider})`, () => {
   it('January 2026, worked out by hand', async () => {
-    const metrics = await priorAuthorizationMetrics(api.db.database.client, '2026-01-01', '2026-01-31');
+    const metrics = await priorAuthorizationMetrics(api.db.database, '2026-01-01', '2026-01-31');
     expect(metrics.overall).toEqual({
       group: null, requests: 7, decided: 4, approved: 3, denied: 1, approvedAfterReview: 2, approvedAfterReopenedReview: 1, deniedAfterReview: 0, pending: 2, notDecided: 1,
       percentApproved: 75, percentDenied: 25, percentApprovedAfterReview: 50, percentApprovedAfterReopenedReview: 25,
@@ -65,7 +65,7 @@ describe(`prior-authorization metrics on a decision log with known answers (${te
     expect(metrics.byLineOfBusiness.map((row) => [row.group, row.requests, row.decided, row.notDecided])).toEqual([['COMMERCIAL', 6, 4, 0], ['MEDICAID', 1, 0, 1]]);
     expect(metrics.byGuideline.map((row) => [row.group, row.requests, row.pending])).toEqual([['Evolut_CG_3258', 6, 1], ['Evolut_CG_3301', 1, 1]]);
     // February: nothing was requested; the late review changes no past period.
-    expect((await priorAuthorizationMetrics(api.db.database.client, '2026-02-01', '2026-02-28')).overall).toMatchObject({ requests: 0, decided: 0, percentApproved: null, standard: { decided: 0, averageHours: null, medianHours: null } });
+    expect((await priorAuthorizationMetrics(api.db.database, '2026-02-01', '2026-02-28')).overall).toMatchObject({ requests: 0, decided: 0, percentApproved: null, standard: { decided: 0, averageHours: null, medianHours: null } });
   });
 
   it('the same figures over GraphQL for an auditor, and from npm run report:metrics as a table and CSV', async () => {
@@ -109,7 +109,7 @@ describe(`prior-authorization metrics on a decision log with known answers (${te
     }
     // Reviews recorded within the period only: every review above is at most 200 h after a request
     // of March, and the period runs to the end of April.
-    const metrics = await priorAuthorizationMetrics(api.db.database.client, '2026-03-01', '2026-04-30');
+    const metrics = await priorAuthorizationMetrics(api.db.database, '2026-03-01', '2026-04-30');
     const decided = expected.approved + expected.denied;
     const median = (values: number[]): number => { const sorted = [...values].sort((a, b) => a - b); const m = Math.floor(sorted.length / 2); return sorted.length % 2 ? (sorted[m] as number) : ((sorted[m - 1] as number) + (sorted[m] as number)) / 2; };
     const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -122,7 +122,7 @@ describe(`prior-authorization metrics on a decision log with known answers (${te
       expedited: { decided: hours.expedited.length, averageHours: round(mean(hours.expedited)), medianHours: round(median(hours.expedited)) },
     });
     // Read a page at a time (many requests share an instant, so the keyset's ties are crossed): the same figures, every group included.
-    for (const pageSize of [7, 1]) expect(await priorAuthorizationMetrics(api.db.database.client, '2026-03-01', '2026-04-30', pageSize)).toEqual(metrics);
+    for (const pageSize of [7, 1]) expect(await priorAuthorizationMetrics(api.db.database, '2026-03-01', '2026-04-30', pageSize)).toEqual(metrics);
     console.log(`generated log: ${expected.requests} requests, ${decided} decided, ${expected.approvedAfterReopenedReview} after a reopened review, ${expected.pending} pending; the same figures read 7 and 1 requests at a time`);
   }, 120_000);
 });

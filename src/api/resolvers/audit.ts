@@ -76,7 +76,7 @@ export const auditQueryResolvers: Pick<QueryResolvers, 'determinations' | 'prior
       },
     } as never;
   },
-  priorAuthorizationMetrics: (_root, { from, to }, context) => priorAuthorizationMetrics(context.database.client, from, to),
+  priorAuthorizationMetrics: (_root, { from, to }, context) => priorAuthorizationMetrics(context.database, from, to),
 };
 
 export const reviewMutationResolvers: Pick<MutationResolvers, 'recordReview'> = {
