@@ -24,10 +24,11 @@ export default tseslint.config(
             zone('./src/records', './src/!(domain|records)/**', 'record mapping is pure: domain in, rows out'),
             zone('./src/compare', './src/!(domain|compare)/**', 'version comparison is pure: documents in, changes out'),
             zone('./src/corpus', './src/!(domain|corpus)/**', 'the synthetic corpus is pure text generation'),
+            zone('./src/fhir', './src/!(domain|fhir)/**', 'the FHIR mappings are pure: domain values in, FHIR resources out'),
             zone('./src/store', './src/(api|services|cli)/**', 'the store does not know its callers'),
             zone('./src/services', './src/(api|cli)/**', 'services do not know the API or the CLI'),
             zone('./src/api', './src/store/generated/**', 'resolvers never see Prisma rows'),
-            zone('./src/api', './src/(rules|compare|document|records)/**', 'the API reaches the core through services'),
+            zone('./src/api', './src/(rules|compare|document|records|fhir)/**', 'the API reaches the core through services'),
           ],
         },
       ],
@@ -38,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/rules/**/*.ts', 'src/document/**/*.ts', 'src/domain/**/*.ts', 'src/compare/**/*.ts'],
+    files: ['src/rules/**/*.ts', 'src/document/**/*.ts', 'src/domain/**/*.ts', 'src/compare/**/*.ts', 'src/fhir/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -23,6 +23,8 @@ export function readBody(request: IncomingMessage, limit: number): Promise<strin
 }
 
 export function send(response: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  // Answered already (the time limit ran out first): the late answer has no one to go to.
+  if (response.headersSent) return;
   response.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff', ...headers });
   response.end(body);
 }

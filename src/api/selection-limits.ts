@@ -18,6 +18,9 @@ export interface SelectionLimits {
 
 export const DEFAULT_SELECTION_LIMITS: SelectionLimits = { maxSelections: 200, maxRepeats: 3, maxFragments: 30 };
 
+/** Deeper than any request of this API (a fact value is a scalar; evidence items are flat; a FHIR hook request nests about 12). */
+export const MAX_JSON_DEPTH = 32;
+
 /**
  * How deeply a JSON text nests arrays and objects, read in one pass without parsing (and without
  * recursion): a body nested thousands of levels deep is refused before anything walks it.

@@ -14,7 +14,7 @@ import { VersionCatalog } from '../services/version-catalog.ts';
 import { CatalogGeneration } from '../services/catalog-generation.ts';
 import type { CachedResponse } from './response-cache.ts';
 import { BoundedSet, CacheableQueries, ResponseCache } from './response-cache.ts';
-import { jsonNestingDepth, selectionProblem } from './selection-limits.ts';
+import { jsonNestingDepth, MAX_JSON_DEPTH, selectionProblem } from './selection-limits.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { DEFAULT_RATE_LIMITS, RequestRateLimits } from './rate-limits.ts';
 import { createDraftEvaluator, DEFAULT_DRAFT_DEADLINE_MS } from '../services/draft-evaluator.ts';
@@ -28,6 +28,9 @@ import { ApiKeyVerifier } from '../services/api-keys.ts';
 import type { Caller } from './authorization.ts';
 import { enforceRoles } from './authorization.ts';
 import { ResponseBudget, responseTooLarge, weighLists } from './response-budget.ts';
+import { SOURCE_PAGE_CSP, sourcePage } from './source-page.ts';
+import { handleStandards, isStandardsPath } from './standards-routes.ts';
+import { discovery } from '../services/coverage-requirements.ts';
 import { formatError } from './errors.ts';
 import { safeError } from './safe-error.ts';
 import { loadPlaygroundAssets, PLAYGROUND_CSP, playgroundHtml } from './playground.ts';
@@ -62,6 +65,8 @@ export interface ServerOptions {
   readonly rateLimits?: RateLimits;
   /** The key audit checkpoints are signed with; without it none are written. */
   readonly auditKey?: Uint8Array | null;
+  /** This server's address as EHRs reach it, for the links and questionnaire URLs CRD answers carry (PUBLIC_BASE_URL); default the request's host. */
+  readonly publicBaseUrl?: string | null;
   /** How often the chain's head is signed and stored (when it moved); default 60 s, and on stop. */
   readonly checkpointEveryMs?: number;
   /** Prometheus metrics at /metrics (on unless false). */
@@ -84,8 +89,6 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-/** Deeper than any request of this API (a fact value is a scalar; evidence items are flat). */
-const MAX_JSON_DEPTH = 32;
 
 const typeDefs = readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8');
 
@@ -199,7 +202,16 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       const asset = assets.get(url.pathname.slice('/playground/assets/'.length));
       if (asset) return send(response, 200, asset.type, asset.body, { 'cache-control': 'public, max-age=3600' });
     }
-    if (url.pathname !== '/graphql') return send(response, 404, 'application/json', JSON.stringify({ error: 'not found' }));
+    // CDS Hooks discovery and the guideline text a card links to are public, as the payer publishes them.
+    if (url.pathname === '/cds-services' && request.method === 'GET') return send(response, 200, 'application/json', JSON.stringify(discovery()));
+    const sourcePath = /^\/guidelines\/([0-9a-f-]{36})\/source$/.exec(url.pathname);
+    if (sourcePath && request.method === 'GET') {
+      const version = await catalog.get(sourcePath[1] as string);
+      if (!version) return send(response, 404, 'text/plain; charset=utf-8', 'no such guideline version');
+      return send(response, 200, 'text/html; charset=utf-8', sourcePage(version, new URLSearchParams(url.search)), { 'content-security-policy': SOURCE_PAGE_CSP });
+    }
+    const standards = isStandardsPath(url.pathname);
+    if (url.pathname !== '/graphql' && !standards) return send(response, 404, 'application/json', JSON.stringify({ error: 'not found' }));
     // A browser's preflight is answered before anything else (it carries no key and no body).
     if (answerCors(request, response)) return;
 
@@ -215,7 +227,8 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       }, limits.timeoutMs);
     });
     try {
-      await handleGraphQL(request, response, url, timedOut, () => expired);
+      if (standards) await handleStandardsRequest(request, response, url.pathname, timedOut);
+      else await handleGraphQL(request, response, url, timedOut, () => expired);
     } finally {
       clearTimeout(timer);
     }
@@ -224,7 +237,12 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const timeoutResponse = (response: ServerResponse): void =>
     send(response, 503, 'application/json', JSON.stringify({ errors: [{ message: `the request took longer than ${limits.timeoutMs} ms`, extensions: { code: 'TIMEOUT' } }] }));
 
-  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse, url: { pathname: string; search: string }, timedOut: Promise<'timeout'>, isExpired: () => boolean): Promise<void> => {
+  /**
+   * Admission, for GraphQL and the standards routes alike: anonymous callers counted by address
+   * before their body is read, the body read within the time limit, the API key checked and its
+   * rate counted. Null when the caller has been answered already (429, 401, 413, TIMEOUT).
+   */
+  const admit = async (request: IncomingMessage, response: ServerResponse, timedOut: Promise<'timeout'>): Promise<{ caller: Caller; body: string; observed: RequestObservation } | null> => {
     const observed: RequestObservation = { operation: 'none' };
     observations.set(response, observed);
     const address = request.socket.remoteAddress ?? 'unknown';
@@ -232,7 +250,10 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     // Anonymous callers are counted by address before their body is even read.
     if (authorization === '') {
       const wait = await rates.forAddress(address);
-      if (wait !== null) return tooMany('address', response, wait, `more than the allowed requests per second from this address without an API key; retry after ${wait} s`);
+      if (wait !== null) {
+        await tooMany('address', response, wait, `more than the allowed requests per second from this address without an API key; retry after ${wait} s`);
+        return null;
+      }
     }
     let body: string;
     try {
@@ -240,11 +261,15 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       if (read === 'timeout') {
         // Answer, then stop reading a body that is still arriving.
         response.once('finish', () => request.destroy());
-        return timeoutResponse(response);
+        timeoutResponse(response);
+        return null;
       }
       body = read;
     } catch (error) {
-      if (error instanceof BodyTooLarge) return send(response, 413, 'application/json', JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
+      if (error instanceof BodyTooLarge) {
+        send(response, 413, 'application/json', JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
+        return null;
+      }
       throw error;
     }
     let caller: Caller = options.anonymousRead ? { role: 'reader', authenticated: false } : { role: null, authenticated: false };
@@ -256,18 +281,53 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       // for all requests sharing it), so a flood of wrong secrets for one key costs a bounded number
       // of them however many arrive at once. The check counts against the request's time limit.
       const key = token ? await Promise.race([verifier.keyOf(token, clock(), () => rates.keyCheck(prefix)), timedOut]) : null;
-      if (key === 'timeout') return timeoutResponse(response);
-      if (key && 'retryAfterSeconds' in key) return tooMany('key-check', response, key.retryAfterSeconds, `too many checks of this API key; retry after ${key.retryAfterSeconds} s`);
+      if (key === 'timeout') {
+        timeoutResponse(response);
+        return null;
+      }
+      if (key && 'retryAfterSeconds' in key) {
+        await tooMany('key-check', response, key.retryAfterSeconds, `too many checks of this API key; retry after ${key.retryAfterSeconds} s`);
+        return null;
+      }
       if (!key) {
         // Requests with a key that is not one count against their address, as anonymous ones do.
         await rates.forAddress(address);
-        return send(response, 401, 'application/json', JSON.stringify({ errors: [{ message: 'the API key is unknown, revoked or expired', extensions: { code: 'UNAUTHENTICATED' } }] }), { 'www-authenticate': 'Bearer' });
+        send(response, 401, 'application/json', JSON.stringify({ errors: [{ message: 'the API key is unknown, revoked or expired', extensions: { code: 'UNAUTHENTICATED' } }] }), { 'www-authenticate': 'Bearer' });
+        return null;
       }
       const wait = await rates.forKey(prefix);
-      if (wait !== null) return tooMany('key', response, wait, `more than the allowed requests per second for this API key; retry after ${wait} s`);
+      if (wait !== null) {
+        await tooMany('key', response, wait, `more than the allowed requests per second for this API key; retry after ${wait} s`);
+        return null;
+      }
       caller = { role: key.role, authenticated: true, keyId: key.keyId };
     }
     roles.set(response, caller.authenticated ? (caller.role ?? 'none') : 'anonymous');
+    return { caller, body, observed };
+  };
+
+  /** CDS Hooks and DTR, admitted as GraphQL requests are (key, rate limits, body limit, time limit). */
+  const handleStandardsRequest = async (request: IncomingMessage, response: ServerResponse, pathname: string, timedOut: Promise<'timeout'>): Promise<void> => {
+    const admitted = await admit(request, response, timedOut);
+    if (!admitted) return;
+    admitted.observed.operation = pathname.startsWith('/cds-services/') ? 'cds-hook' : 'fhir';
+    const host = request.headers.host ?? '';
+    const baseUrl = options.publicBaseUrl ?? `http://${/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/.test(host) ? host : 'localhost'}`;
+    const answered = handleStandards({
+      database, catalog, now: clock(), baseUrl, auditKey: options.auditKey ?? null,
+      onFailure: (error) => logger.error({ err: safeError(error) }, 'coverage hook failed for an order; answered indeterminate (technical)'),
+    }, request, response, pathname, admitted.caller, admitted.body);
+    if ((await Promise.race([answered, timedOut])) === 'timeout') {
+      // A decision already running finishes and is stored (its answer is dropped): retry with the same order to see it decided again.
+      answered.catch((error: unknown) => logger.error({ err: safeError(error) }, 'standards request failed after its time limit'));
+      timeoutResponse(response);
+    }
+  };
+
+  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse, url: { pathname: string; search: string }, timedOut: Promise<'timeout'>, isExpired: () => boolean): Promise<void> => {
+    const admitted = await admit(request, response, timedOut);
+    if (!admitted) return;
+    const { caller, body, observed } = admitted;
     // A body seen before as a catalog query is looked up before it is even parsed.
     const jsonPost = request.method === 'POST' && (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
     // The day (for currentVersion) as a UTC day number.

@@ -31,6 +31,16 @@ try {
   logger.fatal(error.message);
   process.exit(1);
 }
+/** PUBLIC_BASE_URL: this server as EHRs reach it (links and questionnaire URLs in CRD answers); an http(s) origin with an optional path. */
+function publicBaseUrl(): string | null {
+  const given = process.env['PUBLIC_BASE_URL']?.trim();
+  if (!given) return null;
+  if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~\/-]*)?$/.test(given)) {
+    logger.fatal({ publicBaseUrl: given }, 'PUBLIC_BASE_URL must be an http(s) URL such as https://policy.example.org');
+    process.exit(1);
+  }
+  return given.replace(/\/+$/, '');
+}
 const tracing = await startTracing(process.env);
 // The endpoint is not logged: its URL may carry credentials.
 if (tracing) logger.info('OpenTelemetry tracing on (OTLP/HTTP)');
@@ -48,7 +58,7 @@ const playground = flag('PLAYGROUND', !production);
 const anonymousRead = flag('ALLOW_ANONYMOUS_READ', !production && !process.env['DATABASE_URL']);
 const draftDeadlineMs = Number(process.env['DRAFT_DEADLINE_MS'] ?? DEFAULT_DRAFT_DEADLINE_MS);
 if (!Number.isInteger(draftDeadlineMs) || draftDeadlineMs <= 0) throw new Error('DRAFT_DEADLINE_MS must be a positive whole number of milliseconds');
-const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), rateLimits: rateLimitsFromEnvironment(process.env), auditKey: auditKeyFromEnvironment(process.env), corsOrigins, metrics: flag('METRICS', true), metricsToken: process.env['METRICS_TOKEN'] || null, anonymousRead, draftDeadlineMs, responseCache: flag('RESPONSE_CACHE', true) });
+const server = await createApiServer({ database, databaseUrl: url, logger, playground, introspection: flag('INTROSPECTION', playground), limits: limitsFromEnvironment(process.env), rateLimits: rateLimitsFromEnvironment(process.env), auditKey: auditKeyFromEnvironment(process.env), corsOrigins, metrics: flag('METRICS', true), metricsToken: process.env['METRICS_TOKEN'] || null, anonymousRead, draftDeadlineMs, responseCache: flag('RESPONSE_CACHE', true), publicBaseUrl: publicBaseUrl() });
 // A port already taken (or not ours to bind) is one clear line and exit code 1, not a stack trace.
 const notListening = (error: NodeJS.ErrnoException): void => {
   const reason = error.code === 'EADDRINUSE' ? 'is already in use' : error.code === 'EACCES' ? 'needs privileges this process does not have' : `cannot be listened on (${error.code ?? 'unknown error'})`;
