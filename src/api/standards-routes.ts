@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { QuestionnaireResponse } from '@medplum/fhirtypes';
+import type { Parameters, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { DomainError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import { answerCoverageHook, COVERAGE_SERVICES } from '../services/coverage-requirements.ts';
-import { decideQuestionnaireResponse, nextQuestion, questionnaireOf } from '../services/dtr-questionnaires.ts';
+import { decideQuestionnaireResponse, nextQuestion, questionnaireOf, questionnairePackage } from '../services/dtr-questionnaires.ts';
 import type { VersionCatalog } from '../services/version-catalog.ts';
 import type { Database } from '../store/database.ts';
 import type { Caller } from './authorization.ts';
@@ -50,7 +50,7 @@ const domainStatus = (error: DomainError): number => (error.code === 'NOT_FOUND'
 /**
  * The standards routes. CDS Hooks: `POST /cds-services/{id}` (role EVALUATOR; discovery is
  * answered before admission). DTR: `GET /fhir/Questionnaire/{version id}` and
- * `$questionnaire-package` (policy readers), `POST /fhir/Questionnaire/$next-question` (EVALUATOR;
+ * `POST /fhir/Questionnaire/$questionnaire-package` (policy readers), `POST /fhir/Questionnaire/$next-question` (EVALUATOR;
  * nothing stored) and `POST /fhir/QuestionnaireResponse` (EVALUATOR; decided and stored).
  */
 export async function handleStandards(context: StandardsContext, request: IncomingMessage, response: ServerResponse, pathname: string, caller: Caller, body: string): Promise<void> {
@@ -79,6 +79,12 @@ export async function handleStandards(context: StandardsContext, request: Incomi
     if (questionnaire && method === 'GET') {
       if (!need(READERS)) return;
       return send(response, 200, FHIR_JSON, JSON.stringify(await questionnaireOf(context.catalog, context.baseUrl, questionnaire[1] as string)));
+    }
+    if (pathname === '/fhir/Questionnaire/$questionnaire-package' && method === 'POST') {
+      if (!need(READERS)) return;
+      const json = readJson(body);
+      if ('problem' in json) return outcome(response, 400, 'invalid', json.problem);
+      return send(response, 200, FHIR_JSON, JSON.stringify(await questionnairePackage(context.database, context.catalog, context.baseUrl, json.value as Parameters, context.now.toISOString().slice(0, 10))));
     }
     if (pathname === '/fhir/Questionnaire/$next-question' && method === 'POST') {
       if (!need(EVALUATORS)) return;

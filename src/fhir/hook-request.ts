@@ -59,7 +59,8 @@ function dosePerDay(order: MedicationRequest): HookOrder['dosePerDay'] {
   return { value: (dose.value * frequency) / (repeat.period * days), unit: `${dose.code}/d` };
 }
 
-function readOrder(resource: MedicationRequest, contained: readonly Resource[]): HookOrder {
+/** What a draft MedicationRequest says in our terms (its codes, day, daily dose); `contained` may hold the Medication it references. */
+export function readOrder(resource: MedicationRequest, contained: readonly Resource[] = []): HookOrder {
   const referenced = resource.medicationReference?.reference?.startsWith('#')
     ? [...(resource.contained ?? []), ...contained].find((item): item is Medication => item.resourceType === 'Medication' && `#${item.id}` === resource.medicationReference?.reference)
     : undefined;

@@ -1,7 +1,9 @@
-import type { Questionnaire, QuestionnaireResponse } from '@medplum/fhirtypes';
+import type { Bundle, MedicationRequest, Parameters, Questionnaire, QuestionnaireResponse } from '@medplum/fhirtypes';
 import type { Determination, FactRequirementView } from '../domain/determination.ts';
 import { badInput, DomainError } from '../domain/errors.ts';
+import { readOrder } from '../fhir/hook-request.ts';
 import { contextItems, DATE_OF_SERVICE, factItem, LINE_OF_BUSINESS, readAnswers, versionQuestionnaire } from '../fhir/questionnaire.ts';
+import { resolveGuideline } from './guideline-lookup.ts';
 import { decide } from '../rules/decide.ts';
 import type { Database } from '../store/database.ts';
 import { versionSummaries } from '../store/guideline-reader.ts';
@@ -115,4 +117,71 @@ export async function decideQuestionnaireResponse(
     guidelineNumber: version.document.header.guidelineNumber, versionId: null, dateOfService: answers.dateOfService, lineOfBusiness: answers.lineOfBusiness,
     facts: [...answers.facts], caller: options.caller,
   }, { sealKey: options.sealKey });
+}
+
+/** The `order` and `questionnaire` inputs of `$questionnaire-package` (DTR), read from its Parameters. */
+interface PackageRequest {
+  readonly orders: readonly MedicationRequest[];
+  readonly questionnaires: readonly string[];
+}
+
+function readPackageRequest(parameters: Parameters): PackageRequest {
+  if (parameters?.resourceType !== 'Parameters') throw badInput('$questionnaire-package takes a Parameters resource', [{ field: 'resourceType', message: 'not Parameters' }]);
+  const items = parameters.parameter ?? [];
+  const orders = items.filter((item) => item.name === 'order').map((item) => item.resource).filter((resource): resource is MedicationRequest => resource?.resourceType === 'MedicationRequest');
+  const questionnaires = items.filter((item) => item.name === 'questionnaire' && typeof item.valueCanonical === 'string').map((item) => item.valueCanonical as string);
+  if (!items.some((item) => item.name === 'coverage' && item.resource?.resourceType === 'Coverage')) throw badInput('$questionnaire-package needs the coverage (a Coverage resource)', [{ field: 'coverage', message: 'missing' }]);
+  if (orders.length === 0 && questionnaires.length === 0) throw badInput('$questionnaire-package needs an order (MedicationRequest) or a questionnaire canonical', [{ field: 'order', message: 'missing' }]);
+  return { orders, questionnaires };
+}
+
+/**
+ * DTR `$questionnaire-package`: for each order (matched by its HCPCS code to the guideline version
+ * in effect on its day) and each questionnaire named, a Bundle with the version's Questionnaire.
+ * An order no decidable version covers is said in an OperationOutcome, never packaged by guess.
+ */
+export async function questionnairePackage(database: Database, catalog: VersionCatalog, baseUrl: string, parameters: Parameters, today: string): Promise<Parameters> {
+  const request = readPackageRequest(parameters);
+  const versionIds = new Set<string>();
+  const issues: { severity: 'warning'; code: 'not-found'; diagnostics: string }[] = [];
+  for (const canonical of request.questionnaires) {
+    const versionId = versionIdOf(baseUrl, canonical);
+    if (versionId) versionIds.add(versionId);
+    else issues.push({ severity: 'warning', code: 'not-found', diagnostics: `${canonical} is not a questionnaire of this server` });
+  }
+  for (const resource of request.orders) {
+    const order = readOrder(resource);
+    const code = order.hcpcsCodes[0];
+    if (!code || order.hcpcsCodes.length > 1) {
+      issues.push({ severity: 'warning', code: 'not-found', diagnostics: `MedicationRequest/${resource.id ?? ''}: ${code ? 'several HCPCS codes' : 'no HCPCS code'}; no questionnaire chosen` });
+      continue;
+    }
+    try {
+      const guideline = await resolveGuideline(database.client, database.provider, { hcpcsCode: code });
+      const day = epochDay(order.dateOfService ?? today);
+      const summaries = await catalog.lookup(`versions\u0000${guideline.id}`, () => versionSummaries(database.client, [guideline.id]));
+      const inEffect = day === null ? null : versionInEffect(summaries, new Date(day * 86_400_000));
+      if (inEffect) versionIds.add(inEffect.id);
+      else issues.push({ severity: 'warning', code: 'not-found', diagnostics: `MedicationRequest/${resource.id ?? ''}: no version of ${guideline.number} is in effect on ${order.dateOfService ?? today}` });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      issues.push({ severity: 'warning', code: 'not-found', diagnostics: `MedicationRequest/${resource.id ?? ''}: ${error.message}` });
+    }
+  }
+  const bundles: Bundle[] = [];
+  for (const versionId of versionIds) {
+    try {
+      bundles.push({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: questionnaireUrl(baseUrl, versionId), resource: await questionnaireOf(catalog, baseUrl, versionId) }] });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      issues.push({ severity: 'warning', code: 'not-found', diagnostics: error.message });
+    }
+  }
+  return {
+    resourceType: 'Parameters',
+    parameter: [
+      ...bundles.map((bundle) => ({ name: 'PackageBundle', resource: bundle })),
+      ...(issues.length > 0 ? [{ name: 'outcome', resource: { resourceType: 'OperationOutcome' as const, issue: issues } }] : []),
+    ],
+  };
 }

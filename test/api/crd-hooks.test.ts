@@ -177,6 +177,19 @@ describe(`DTR questionnaires from the fact schema (${testProvider})`, () => {
     expect(items.get('requestedDosePerDayMcg')).toMatchObject({ type: 'decimal', extension: expect.arrayContaining([{ url: 'http://hl7.org/fhir/StructureDefinition/questionnaire-unit', valueCoding: { system: UCUM_SYSTEM, code: 'ug/d', display: 'ug/d' } }, { url: 'http://hl7.org/fhir/StructureDefinition/maxValue', valueDecimal: 1000 }]) });
   });
 
+  it('$questionnaire-package returns the questionnaire of the version in effect for each order, and says what it cannot package', async () => {
+    const packaged = await post('/fhir/Questionnaire/$questionnaire-package', {
+      resourceType: 'Parameters', parameter: [{ name: 'coverage', resource: coverage('COMMERCIAL') }, { name: 'order', resource: order('mr10', [J9039]) }, { name: 'order', resource: order('mr11', [{ system: RXNORM_SYSTEM, code: '1657007' }]) }],
+    }, 'reader');
+    expect(packaged.status, JSON.stringify(packaged.body)).toBe(200);
+    const parameters = (packaged.body as { resourceType: string; parameter: { name: string; resource: Resource & { entry?: { resource: Questionnaire }[]; issue?: { diagnostics: string }[] } }[] });
+    produced.resources.push({ label: '$questionnaire-package', resource: parameters as unknown as Resource });
+    const bundles = parameters.parameter.filter((item) => item.name === 'PackageBundle');
+    expect(bundles.map((item) => item.resource.entry?.[0]?.resource.url)).toEqual([questionnaireUrl]);
+    expect(parameters.parameter.find((item) => item.name === 'outcome')?.resource.issue?.[0]?.diagnostics).toBe('MedicationRequest/mr11: no HCPCS code; no questionnaire chosen');
+    expect((await post('/fhir/Questionnaire/$questionnaire-package', { resourceType: 'Parameters', parameter: [{ name: 'order', resource: order('mr12', [J9039]) }] }, 'reader')).status).toBe(400);
+  });
+
   it('$next-question asks only what the rules still need, one at a time; the completed response decides and stores as evaluateRequest does', async () => {
     const answer = (linkId: string): NonNullable<QuestionnaireResponse['item']>[number]['answer'] => {
       if (linkId === 'dateOfService') return [{ valueDate: '2026-03-02' }];
