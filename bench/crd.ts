@@ -68,7 +68,7 @@ try {
   console.log(`catalog: 6 shipped + ${count} synthetic guidelines on ${process.env['BENCH_PG_URL'] ? 'postgresql' : 'sqlite'}; ${values.seconds} s per row; server CPU from /proc`);
   console.log('| path | connections | req/s | server CPU µs/req | p50 ms | p99 ms | failed |');
   console.log('|---|---|---|---|---|---|---|');
-  for (const [name, url, bodies] of paths) await measure(work, child.pid as number, url, bodies, authorization, '2', '4');
+  for (const [, url, bodies] of paths) await measure(work, child.pid as number, url, bodies, authorization, '2', '4');
   for (const connections of ['1', '10']) {
     for (const [name, url, bodies] of paths) {
       const result = await measure(work, child.pid as number, url, bodies, authorization, values.seconds as string, connections);
