@@ -80,26 +80,30 @@ export async function handleStandards(context: StandardsContext, request: Incomi
       if (!need(READERS)) return;
       return send(response, 200, FHIR_JSON, JSON.stringify(await questionnaireOf(context.catalog, context.baseUrl, questionnaire[1] as string)));
     }
+    /** The body as the one FHIR resource type an operation takes; null when refused (answered with an OperationOutcome). */
+    const resourceIn = <T>(resourceType: string): T | null => {
+      const json = readJson(body);
+      if ('problem' in json) outcome(response, 400, 'invalid', json.problem);
+      else if ((json.value as { resourceType?: unknown } | null)?.resourceType !== resourceType) outcome(response, 400, 'invalid', `the body must be a ${resourceType}`);
+      else return json.value as T;
+      return null;
+    };
     if (pathname === '/fhir/Questionnaire/$questionnaire-package' && method === 'POST') {
       if (!need(READERS)) return;
-      const json = readJson(body);
-      if ('problem' in json) return outcome(response, 400, 'invalid', json.problem);
-      return send(response, 200, FHIR_JSON, JSON.stringify(await questionnairePackage(context.database, context.catalog, context.baseUrl, json.value as Parameters, context.now.toISOString().slice(0, 10))));
+      const given = resourceIn<Parameters>('Parameters');
+      if (!given) return;
+      return send(response, 200, FHIR_JSON, JSON.stringify(await questionnairePackage(context.database, context.catalog, context.baseUrl, given, context.now.toISOString().slice(0, 10))));
     }
     if (pathname === '/fhir/Questionnaire/$next-question' && method === 'POST') {
       if (!need(EVALUATORS)) return;
-      const json = readJson(body);
-      if ('problem' in json) return outcome(response, 400, 'invalid', json.problem);
-      const given = json.value as QuestionnaireResponse;
-      if (given?.resourceType !== 'QuestionnaireResponse') return outcome(response, 400, 'invalid', '$next-question takes a QuestionnaireResponse');
+      const given = resourceIn<QuestionnaireResponse>('QuestionnaireResponse');
+      if (!given) return;
       return send(response, 200, FHIR_JSON, JSON.stringify(await nextQuestion(context.database, context.catalog, context.baseUrl, given)));
     }
     if (pathname === '/fhir/QuestionnaireResponse' && method === 'POST') {
       if (!need(EVALUATORS)) return;
-      const json = readJson(body);
-      if ('problem' in json) return outcome(response, 400, 'invalid', json.problem);
-      const given = json.value as QuestionnaireResponse;
-      if (given?.resourceType !== 'QuestionnaireResponse') return outcome(response, 400, 'invalid', 'the body must be a QuestionnaireResponse');
+      const given = resourceIn<QuestionnaireResponse>('QuestionnaireResponse');
+      if (!given) return;
       const determination = await decideQuestionnaireResponse(context.database, context.catalog, context.baseUrl, given, { caller: { keyId: caller.keyId ?? null, role: caller.role ?? 'anonymous' }, sealKey: context.auditKey });
       return send(response, 200, FHIR_JSON, JSON.stringify({
         resourceType: 'Parameters',

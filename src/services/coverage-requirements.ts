@@ -109,13 +109,15 @@ async function assertOrder(database: Database, catalog: VersionCatalog, order: H
   const version = summary ? await catalog.get(summary.id) : null;
   const next = summary ? summaries.find((candidate) => candidate.effectiveFrom.getTime() > summary.effectiveFrom.getTime()) : summaries[0];
   const expiry = next ? dayBefore(next.effectiveFrom) : null;
-  const listed = (version?.document.linesOfBusiness ?? []).map((line) => line.code);
-  const line = version ? lineOfBusinessOf(request.coverage, listed) : null;
-  if (version && !line) return { decided: none(`the Coverage states no line of business ${guideline.number} lists (${listed.join(', ')}): a plan class with one of these codes, or a payment typology of Medicare, Medicare managed care, Medicaid or private insurance`), version, code, expiry };
+  // No version in effect: nothing to decide, and no plan to check against it (none is stored by guess).
+  if (!version) return { decided: none(`no version of ${guideline.number} is in effect on ${dateOfService}`), version: null, code, expiry };
+  const listed = version.document.linesOfBusiness.map((line) => line.code);
+  const line = lineOfBusinessOf(request.coverage, listed);
+  if (!line) return { decided: none(`the Coverage states no line of business ${guideline.number} lists (${listed.join(', ')}): a plan class with one of these codes, or a payment typology of Medicare, Medicare managed care, Medicaid or private insurance`), version, code, expiry };
   try {
     const determination = await evaluateRequest(database, catalog, {
-      hcpcsCode: code, dateOfService, lineOfBusiness: line?.code ?? 'COMMERCIAL',
-      facts: version ? factsFromOrder(order, request.patient.birthDate, version) : [],
+      hcpcsCode: code, dateOfService, lineOfBusiness: line.code,
+      facts: factsFromOrder(order, request.patient.birthDate, version),
       caller: options.caller,
     }, { sealKey: options.sealKey });
     return { decided: determination, version, code, expiry };

@@ -114,6 +114,7 @@ describe(`CDS Hooks coverage requirements (Da Vinci CRD 2.2.1) over a real serve
       ['RxNorm only', hookRequest('order-sign', [order('mr4', [{ system: RXNORM_SYSTEM, code: '1657007' }])]), /coded only in RxNorm \(1657007\); no RxNorm to HCPCS mapping is declared/],
       ['an unknown HCPCS code', hookRequest('order-sign', [order('mr5', [{ system: HCPCS_SYSTEM, code: 'J0000' }])]), /no guideline for hcpcsCode J0000/],
       ['an unmapped plan', hookRequest('order-sign', [order('mr6', [J9039])], { patient, coverage: coverage('GOLD_PLAN') }), /the Coverage states no line of business Evolut_CG_3258 lists/],
+      ['a day before any version', hookRequest('order-sign', [order('mr6b', [J9039], '2020-01-01')]), /no version of Evolut_CG_3258 is in effect on 2020-01-01/],
     ];
     for (const [name, body, reason] of cases) {
       const response = await hook('coverage-order-sign', body);
