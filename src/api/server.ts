@@ -206,6 +206,9 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     if (url.pathname === '/cds-services' && request.method === 'GET') return send(response, 200, 'application/json', JSON.stringify(discovery()));
     const sourcePath = /^\/guidelines\/([0-9a-f-]{36})\/source$/.exec(url.pathname);
     if (sourcePath && request.method === 'GET') {
+      // Public, so counted by address as anonymous callers are.
+      const wait = await rates.forAddress(request.socket.remoteAddress ?? 'unknown');
+      if (wait !== null) return tooMany('address', response, wait, `more than the allowed requests per second from this address; retry after ${wait} s`);
       const version = await catalog.get(sourcePath[1] as string);
       if (!version) return send(response, 404, 'text/plain; charset=utf-8', 'no such guideline version');
       return send(response, 200, 'text/html; charset=utf-8', sourcePage(version, new URLSearchParams(url.search)), { 'content-security-policy': SOURCE_PAGE_CSP });
@@ -227,7 +230,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
       }, limits.timeoutMs);
     });
     try {
-      if (standards) await handleStandardsRequest(request, response, url.pathname, timedOut);
+      if (standards) await handleStandardsRequest(request, response, url.pathname, timedOut, () => expired);
       else await handleGraphQL(request, response, url, timedOut, () => expired);
     } finally {
       clearTimeout(timer);
@@ -307,14 +310,16 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   };
 
   /** CDS Hooks and DTR, admitted as GraphQL requests are (key, rate limits, body limit, time limit). */
-  const handleStandardsRequest = async (request: IncomingMessage, response: ServerResponse, pathname: string, timedOut: Promise<'timeout'>): Promise<void> => {
+  const handleStandardsRequest = async (request: IncomingMessage, response: ServerResponse, pathname: string, timedOut: Promise<'timeout'>, isExpired: () => boolean): Promise<void> => {
     const admitted = await admit(request, response, timedOut);
     if (!admitted) return;
+    // Time already up (a slow key check): do not start deciding.
+    if (isExpired()) return timeoutResponse(response);
     admitted.observed.operation = pathname.startsWith('/cds-services/') ? 'cds-hook' : 'fhir';
     const host = request.headers.host ?? '';
     const baseUrl = options.publicBaseUrl ?? `http://${/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/.test(host) ? host : 'localhost'}`;
     const answered = handleStandards({
-      database, catalog, now: clock(), baseUrl, auditKey: options.auditKey ?? null,
+      database, catalog, now: clock(), baseUrl, auditKey: options.auditKey ?? null, isExpired,
       onFailure: (error) => logger.error({ err: safeError(error) }, 'coverage hook failed for an order; answered indeterminate (technical)'),
     }, request, response, pathname, admitted.caller, admitted.body);
     if ((await Promise.race([answered, timedOut])) === 'timeout') {

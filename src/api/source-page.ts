@@ -1,3 +1,4 @@
+import { allCriteria } from '../domain/criteria.ts';
 import type { VersionEntry } from '../services/version-catalog.ts';
 
 /** No script, no style from elsewhere, nothing framed: the page is the guideline's text and nothing else. */
@@ -14,7 +15,9 @@ export function sourcePage(version: VersionEntry, search: URLSearchParams): stri
   const lines = version.source.text.split(/\r\n|\r|\n/);
   const range = /^(\d{1,6})-(\d{1,6})$/.exec(search.get('lines') ?? '');
   const [from, to] = range ? [Number(range[1]), Number(range[2])] : [0, -1];
-  const criterion = search.get('criterion');
+  // Only a criterion of this version is named: a link cannot make the page say any text decided.
+  const asked = search.get('criterion');
+  const criterion = asked !== null && allCriteria(version.document).some((candidate) => candidate.key === asked) ? asked : null;
   const { header } = version.document;
   const title = `${header.brandName} (${header.guidelineNumber}), ${header.implementationDate.year}-${String(header.implementationDate.month).padStart(2, '0')}`;
   const body = lines.map((line, index) => {

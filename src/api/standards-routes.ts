@@ -24,6 +24,7 @@ export interface StandardsContext {
   readonly baseUrl: string;
   readonly auditKey: Uint8Array | null;
   readonly onFailure: (error: unknown) => void;
+  readonly isExpired: () => boolean;
 }
 
 const EVALUATORS: readonly Role[] = ['evaluator'];
@@ -70,7 +71,7 @@ export async function handleStandards(context: StandardsContext, request: Incomi
     const json = readJson(body);
     if ('problem' in json) return send(response, 400, 'application/json', JSON.stringify({ error: json.problem }));
     const answer = await answerCoverageHook(context.database, context.catalog, known.hook, json.value, {
-      baseUrl: context.baseUrl, now: context.now, caller: { keyId: caller.keyId ?? null, role: caller.role ?? 'anonymous' }, sealKey: context.auditKey, onFailure: context.onFailure,
+      baseUrl: context.baseUrl, now: context.now, caller: { keyId: caller.keyId ?? null, role: caller.role ?? 'anonymous' }, sealKey: context.auditKey, onFailure: context.onFailure, isExpired: context.isExpired,
     });
     return send(response, answer.status, 'application/json', JSON.stringify(answer.body));
   }

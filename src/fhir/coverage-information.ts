@@ -16,6 +16,11 @@ export interface AssertionContext {
   readonly questionnaireUrl: string | null;
   /** The guideline section that decided (deep link to its criterion and line span). */
   readonly policyLink: string | null;
+  /**
+   * An order being selected, not signed (order-select): decided as a what-if, so an approval is
+   * not yet a satisfied prior authorization (no satisfied-pa-id a claim could carry).
+   */
+  readonly provisional?: boolean;
 }
 
 /** Why no decision could be made from the guideline: reported, never guessed. */
@@ -68,11 +73,13 @@ export function coverageInformation(decided: Determination | Indeterminate, cont
     parts.push({ url: 'date', valueDate: context.assertedOn }, { url: 'coverage-assertion-id', valueString: decided.assertionId });
     return { url: COVERAGE_INFORMATION_URL, extension: parts };
   }
-  const assertion = ASSERTION_OF[decided.outcome];
+  const provisionalApproval = decided.outcome === 'APPROVED' && context.provisional === true;
+  const assertion = provisionalApproval ? { ...ASSERTION_OF.APPROVED, paNeeded: 'auth-needed' } : ASSERTION_OF[decided.outcome];
   parts.push(...code('covered', assertion.covered), ...code('pa-needed', assertion.paNeeded), ...code('doc-needed', assertion.docNeeded), ...code('doc-purpose', assertion.docPurpose), ...code('info-needed', assertion.infoNeeded));
   if (context.billingCode) parts.push({ url: 'billingCode', valueCoding: { system: HCPCS_SYSTEM, code: context.billingCode.code } });
   switch (decided.outcome) {
     case 'APPROVED':
+      if (provisionalApproval) parts.push(reasonText(`The criteria of ${decided.guidelineNumber} are met on what was sent; prior authorization is satisfied when the order is signed`));
       break;
     case 'DENIED':
       parts.push(reasonText(`Not covered under ${decided.guidelineNumber}: ${decidingText(decided)}`));
@@ -125,7 +132,7 @@ export function coverageInformation(decided: Determination | Indeterminate, cont
   }
   if (decided.outcome === 'INCOMPLETE' && context.questionnaireUrl) parts.push({ url: 'questionnaire', valueCanonical: context.questionnaireUrl });
   parts.push({ url: 'date', valueDate: context.assertedOn }, { url: 'coverage-assertion-id', valueString: decided.id });
-  if (decided.outcome === 'APPROVED') parts.push({ url: 'satisfied-pa-id', valueString: decided.id });
+  if (decided.outcome === 'APPROVED' && !provisionalApproval) parts.push({ url: 'satisfied-pa-id', valueString: decided.id });
   if (context.expiryDate) parts.push({ url: 'expiry-date', valueDate: context.expiryDate });
   return { url: COVERAGE_INFORMATION_URL, extension: parts };
 }

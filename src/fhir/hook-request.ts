@@ -34,6 +34,8 @@ export interface CoverageHookRequest {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const bad = (message: string): { problem: HookProblem } => ({ problem: { status: 400, message } });
 const DAY = /^(\d{4}-\d{2}-\d{2})/;
+/** Orders one hook call may ask about: each is decided and stored. */
+export const MAX_ORDERS = 50;
 
 /** UCUM time units a dosage period may use, in days; months and years have no fixed length and are not converted. */
 const DAYS_PER: Readonly<Record<string, number>> = { s: 1 / 86_400, min: 1 / 1440, h: 1 / 24, d: 1, wk: 7 };
@@ -48,11 +50,19 @@ function resourcesOf(value: unknown): Resource[] {
   return typeof value['resourceType'] === 'string' ? [value as unknown as Resource] : [];
 }
 
+/**
+ * The daily dose, only where the dosage says exactly one: one dosage line, one dose, a fixed
+ * frequency per period. Ranges (`frequencyMax`, `periodMax`), times of day, several lines or doses:
+ * not computed, so the dose is asked, never underestimated.
+ */
 function dosePerDay(order: MedicationRequest): HookOrder['dosePerDay'] {
+  if ((order.dosageInstruction?.length ?? 0) !== 1) return null;
   const dosage = order.dosageInstruction?.[0];
+  if ((dosage?.doseAndRate?.length ?? 0) !== 1) return null;
   const dose = dosage?.doseAndRate?.[0]?.doseQuantity;
   const repeat = dosage?.timing?.repeat;
   if (!dose || typeof dose.value !== 'number' || dose.system !== UCUM_SYSTEM || !dose.code || !repeat) return null;
+  if (repeat.frequencyMax !== undefined || repeat.periodMax !== undefined || (repeat.timeOfDay?.length ?? 0) > 0 || (repeat.when?.length ?? 0) > 0 || (dosage?.timing?.event?.length ?? 0) > 0) return null;
   const frequency = repeat.frequency ?? 1;
   const days = repeat.periodUnit ? DAYS_PER[repeat.periodUnit] : undefined;
   if (typeof repeat.period !== 'number' || repeat.period <= 0 || days === undefined) return null;
@@ -102,16 +112,24 @@ export function readHookRequest(hook: CoverageHook, body: unknown): { request: C
     const selected = new Set(selections as string[]);
     medicationRequests = medicationRequests.filter((order) => selected.has(`MedicationRequest/${order.id}`));
   }
+  if (medicationRequests.length > MAX_ORDERS) return bad(`at most ${MAX_ORDERS} draft MedicationRequests in one hook call; this one has ${medicationRequests.length}`);
   const prefetch = isObject(body['prefetch']) ? body['prefetch'] : {};
   const patient = resourcesOf(prefetch['patient']).find((resource): resource is Patient => resource.resourceType === 'Patient');
   if (!patient) return { problem: { status: 412, message: 'prefetch "patient" (Patient/{{context.patientId}}) is missing: this service does not query the EHR' } };
+  // Everything decided must be about the hook's patient: another patient's birth date or plan would decide silently.
+  if (patient.id !== patientId) return bad(`the prefetched Patient is ${patient.id ?? 'without an id'}, not context.patientId ${patientId}`);
+  const about = (reference: string | undefined) => reference === undefined || reference === `Patient/${patientId}` || reference.endsWith(`/Patient/${patientId}`);
+  const strangers = medicationRequests.filter((order) => !about(order.subject?.reference));
+  if (strangers.length > 0) return bad(`MedicationRequest/${strangers[0]?.id} is for ${strangers[0]?.subject?.reference}, not Patient/${patientId}`);
   const coverages = resourcesOf(prefetch['coverage']).filter((resource): resource is Coverage => resource.resourceType === 'Coverage');
-  const active = coverages.filter((coverage) => coverage.status === 'active');
   if (coverages.length === 0) return { problem: { status: 412, message: 'prefetch "coverage" (Coverage?patient={{context.patientId}}&status=active) is missing: no coverage, no coverage assertion' } };
-  const candidates = active.length > 0 ? active : coverages;
-  if (candidates.length > 1) return { problem: { status: 412, message: `prefetch "coverage" holds ${candidates.length} active coverages; this service asserts for one (send the member's coverage with this payer)` } };
-  const coverage = candidates[0] as Coverage;
+  // Only an active coverage is asserted for: a cancelled or draft one says nothing of what is covered now.
+  const active = coverages.filter((coverage) => coverage.status === 'active');
+  if (active.length === 0) return { problem: { status: 412, message: 'prefetch "coverage" holds no active Coverage: no active coverage, no coverage assertion' } };
+  if (active.length > 1) return { problem: { status: 412, message: `prefetch "coverage" holds ${active.length} active coverages; this service asserts for one (send the member's coverage with this payer)` } };
+  const coverage = active[0] as Coverage;
   if (typeof coverage.id !== 'string' || coverage.id === '') return bad('the prefetched Coverage needs an id (the assertion references it)');
+  if (!about(coverage.beneficiary?.reference)) return bad(`the prefetched Coverage is for ${coverage.beneficiary?.reference}, not Patient/${patientId}`);
   return { request: { hook, hookInstance, patient, coverage, orders: medicationRequests.map((order) => readOrder(order, drafts)) } };
 }
 

@@ -23,12 +23,42 @@ export function auditKeyFromEnvironment(env: NodeJS.ProcessEnv): Uint8Array | nu
   return new TextEncoder().encode(text);
 }
 
-/** Signs the chain's head and stores the checkpoint (unless the head is already anchored); null while the chain is empty. */
+/** A checkpoint refused: signing would vouch for a record nobody holding the key appended. */
+export class UnsealedRecordError extends Error {
+  readonly code = 'AUDIT_UNSEALED';
+}
+
+/** The seals of the records after `afterSequence`: how many verify under the key, and the ones that do not, in chain order. */
+async function sealsAfter(client: Client, key: Uint8Array, afterSequence: number): Promise<{ sealed: number; unsealed: { sequence: number; id: string; afterSealed: boolean }[] }> {
+  let sealed = 0;
+  const unsealed: { sequence: number; id: string; afterSealed: boolean }[] = [];
+  for (let sequence = afterSequence; ;) {
+    const page = await determinationsInChainOrder(client, sequence, 500);
+    for (const row of page) {
+      if (row.hash !== null && recordSealed(key, row.hash, row.seal)) sealed += 1;
+      else unsealed.push({ sequence: row.sequence ?? 0, id: row.id, afterSealed: sealed > 0 });
+    }
+    if (page.length < 500) break;
+    sequence = page.at(-1)?.sequence ?? sequence;
+  }
+  return { sealed, unsealed };
+}
+
+/**
+ * Signs the chain's head and stores the checkpoint (unless the head is already anchored); null
+ * while the chain is empty. Refused (UnsealedRecordError) when a record after the last signed
+ * checkpoint follows a sealed one without a seal of its own: signing would anchor a forgery. Unsealed
+ * records before the first sealed one are from before this server sealed (an upgrade, or a server
+ * run without the key) and are anchored, as checkpoints did before seals existed.
+ */
 export async function writeCheckpoint(client: Client, key: Uint8Array, now: Date): Promise<AuditCheckpoint | null> {
   const head = await chainHead(client);
   if (!head) return null;
   const latest = await latestCheckpoint(client);
   if (latest && latest.sequence === head.sequence && latest.hash === head.hash && checkpointSigned(key, latest)) return latest;
+  const anchored = latest && checkpointSigned(key, latest) ? latest.sequence : 0;
+  const forged = (await sealsAfter(client, key, anchored)).unsealed.find((record) => record.afterSealed);
+  if (forged) throw new UnsealedRecordError(`record ${forged.sequence} (determination ${forged.id}) follows sealed records without a seal made with the key: not signed; run audit:verify`);
   const checkpoint = signCheckpoint(key, head.sequence, head.hash, now);
   await insertCheckpoint(client, checkpoint);
   return checkpoint;
@@ -86,21 +116,10 @@ export async function verifyWithCheckpoints(client: Client, key: Uint8Array | nu
   const after = Math.max(0, (head?.sequence ?? 0) - anchoredThrough);
   if (!key) return { chain, problems, anchoredThrough, sealed: 0, unsealed: null, unanchored: after };
   // After the last anchor, each record must carry its own seal.
-  let sealed = 0;
-  let count = 0;
-  let first: { sequence: number; id: string } | null = null;
-  for (let sequence = anchoredThrough; ;) {
-    const page = await determinationsInChainOrder(client, sequence, 500);
-    for (const row of page) {
-      if (row.hash !== null && recordSealed(key, row.hash, row.seal)) sealed += 1;
-      else {
-        count += 1;
-        first ??= { sequence: row.sequence ?? 0, id: row.id };
-      }
-    }
-    if (page.length < 500) break;
-    sequence = page.at(-1)?.sequence ?? sequence;
-  }
+  const seals = await sealsAfter(client, key, anchoredThrough);
+  const sealed = seals.sealed;
+  const count = seals.unsealed.length;
+  const first = seals.unsealed[0] ? { sequence: seals.unsealed[0].sequence, id: seals.unsealed[0].id } : null;
   return { chain, problems, anchoredThrough, sealed, unsealed: { count, first }, unanchored: count };
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Extension, MedicationRequest } from '@medplum/fhirtypes';
 import { epochDay } from '../domain/calendar.ts';
 import type { Determination } from '../domain/determination.ts';
@@ -46,6 +46,8 @@ export interface HookOptions {
   readonly sealKey: Uint8Array | null;
   /** Told of a failure of this service (the answer says `technical`; the log gets the error). */
   readonly onFailure: (error: unknown) => void;
+  /** The request's time is up: no further order is decided (the answer is a TIMEOUT already). */
+  readonly isExpired?: () => boolean;
 }
 
 export interface HookAnswer {
@@ -87,7 +89,7 @@ function factsFromOrder(order: HookOrder, birthDate: string | undefined, version
 }
 
 /** The assertion for one order: a stored determination, or why none could be made. */
-async function assertOrder(database: Database, catalog: VersionCatalog, order: HookOrder, request: { patient: { birthDate?: string }; coverage: Parameters<typeof lineOfBusinessOf>[0] }, options: HookOptions): Promise<{ decided: Determination | Indeterminate; version: VersionEntry | null; code: string | null; expiry: string | null }> {
+async function assertOrder(database: Database, catalog: VersionCatalog, order: HookOrder, request: { hook: CoverageHook; hookInstance: string; patient: { birthDate?: string }; coverage: Parameters<typeof lineOfBusinessOf>[0] }, options: HookOptions): Promise<{ decided: Determination | Indeterminate; version: VersionEntry | null; code: string | null; expiry: string | null }> {
   const none = (text: string): Indeterminate => ({ kind: 'no-decision', text, assertionId: randomUUID() });
   const code = order.hcpcsCodes[0] ?? null;
   if (order.hcpcsCodes.length > 1) return { decided: none(`the order carries ${order.hcpcsCodes.length} HCPCS codes (${order.hcpcsCodes.join(', ')}); one is needed`), version: null, code: null, expiry: null };
@@ -115,10 +117,15 @@ async function assertOrder(database: Database, catalog: VersionCatalog, order: H
   const line = lineOfBusinessOf(request.coverage, listed);
   if (!line) return { decided: none(`the Coverage states no line of business ${guideline.number} lists (${listed.join(', ')}): a plan class with one of these codes, or a payment typology of Medicare, Medicare managed care, Medicaid or private insurance`), version, code, expiry };
   try {
+    // order-sign: the order being signed is a prior-authorization request, stored once per hook
+    // call and order (a retry gets the same determination). order-select: the clinician is still
+    // choosing, so it is decided as a what-if on the version in effect (stored, never counted as a
+    // request) and an approval is not yet a satisfied authorization.
     const determination = await evaluateRequest(database, catalog, {
       hcpcsCode: code, dateOfService, lineOfBusiness: line.code,
       facts: factsFromOrder(order, request.patient.birthDate, version),
       caller: options.caller,
+      ...(request.hook === 'order-select' ? { versionId: version.id } : { idempotencyKey: `crd-${createHash('sha256').update(`${request.hookInstance}\u0000${order.reference}`).digest('hex').slice(0, 48)}` }),
     }, { sealKey: options.sealKey });
     return { decided: determination, version, code, expiry };
   } catch (error) {
@@ -142,6 +149,7 @@ export async function answerCoverageHook(database: Database, catalog: VersionCat
   const cards: CdsCard[] = [];
   const systemActions: { type: 'update'; description: string; resource: MedicationRequest }[] = [];
   for (const order of request.orders) {
+    if (options.isExpired?.()) break;
     let outcome: Awaited<ReturnType<typeof assertOrder>>;
     try {
       outcome = await assertOrder(database, catalog, order, request, options);
@@ -158,6 +166,7 @@ export async function answerCoverageHook(database: Database, catalog: VersionCat
       expiryDate: 'kind' in decided ? null : expiry,
       questionnaireUrl: version ? `${options.baseUrl}/fhir/Questionnaire/${version.id}` : null,
       policyLink,
+      provisional: request.hook === 'order-select',
     });
     const others = (order.resource.extension ?? []).filter((existing) => existing.url !== COVERAGE_INFORMATION_URL);
     const covered = 'kind' in decided ? 'indeterminate' : ASSERTION_OF[decided.outcome].covered;

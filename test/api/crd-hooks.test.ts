@@ -102,6 +102,9 @@ describe(`CDS Hooks coverage requirements (Da Vinci CRD 2.2.1) over a real serve
     const html = await page.text();
     const [, from] = /lines=(\d+)-/.exec(link) ?? [];
     expect(html).toContain(`<tr id="L${from}" class="decided">`);
+    // A link cannot make the page name any text as the deciding criterion: only one of the version's criteria is named.
+    const forged = await (await fetch(link.replace(/criterion=[^#&]+/, 'criterion=Covered%20for%20everyone'))).text();
+    expect(forged).not.toContain('Covered for everyone');
   });
 
   it('a plan by payment typology; order-select answers only the selected order; RxNorm alone, an unknown code or an unmapped plan are indeterminate with the reason', async () => {
@@ -109,6 +112,8 @@ describe(`CDS Hooks coverage requirements (Da Vinci CRD 2.2.1) over a real serve
     expect(selected.systemActions.map((action) => action.resource.id)).toEqual(['mr3']);
     const stored = await api.db.database.client.determination.findUniqueOrThrow({ where: { id: part(coverageInfoOf(selected.systemActions[0]?.resource as MedicationRequest), 'coverage-assertion-id')[0]?.valueString as string } });
     expect(stored.lineOfBusiness).toBe('MEDICAID');
+    // Selecting is not requesting: a what-if on the version in effect, never counted as a prior-authorization request.
+    expect(stored.whatIf).toBe(true);
     const before = await api.db.database.client.determination.count();
     const cases: [string, unknown, RegExp][] = [
       ['RxNorm only', hookRequest('order-sign', [order('mr4', [{ system: RXNORM_SYSTEM, code: '1657007' }])]), /coded only in RxNorm \(1657007\); no RxNorm to HCPCS mapping is declared/],
@@ -127,7 +132,28 @@ describe(`CDS Hooks coverage requirements (Da Vinci CRD 2.2.1) over a real serve
     expect(await api.db.database.client.determination.count()).toBe(before);
   });
 
+  it('a retried order-sign call gets the same determination, not a second request', async () => {
+    const body = hookRequest('order-sign', [order('mr-retry', [J9039])]);
+    const first = await hook('coverage-order-sign', body);
+    const count = await api.db.database.client.determination.count();
+    const again = await hook('coverage-order-sign', body);
+    const id = (response: HookResponse) => part(coverageInfoOf(response.systemActions[0]?.resource as MedicationRequest), 'coverage-assertion-id')[0]?.valueString;
+    expect(id(again)).toBe(id(first));
+    expect(await api.db.database.client.determination.count()).toBe(count);
+    // Another hook call (a new hookInstance) is another request.
+    await hook('coverage-order-sign', { ...body, hookInstance: '9b1a6c33-0000-4000-8000-000000000002' });
+    expect(await api.db.database.client.determination.count()).toBe(count + 1);
+  });
+
   it('refuses what it cannot read: missing prefetch is 412, a malformed request 400, no key 401, a reader 403', async () => {
+    const before = await api.db.database.client.determination.count();
+    // Only the hook's patient and an active coverage decide anything.
+    expect((await post('/cds-services/coverage-order-sign', hookRequest('order-sign', [order('mr13', [J9039])], { patient: { ...patient, id: 'p2' }, coverage: coverage('COMMERCIAL') }))).status).toBe(400);
+    expect((await post('/cds-services/coverage-order-sign', hookRequest('order-sign', [{ ...order('mr14', [J9039]), subject: { reference: 'Patient/p2' } }]))).status).toBe(400);
+    expect((await post('/cds-services/coverage-order-sign', hookRequest('order-sign', [order('mr15', [J9039])], { patient, coverage: { ...coverage('COMMERCIAL'), beneficiary: { reference: 'Patient/p2' } } }))).status).toBe(400);
+    expect((await post('/cds-services/coverage-order-sign', hookRequest('order-sign', [order('mr16', [J9039])], { patient, coverage: { ...coverage('COMMERCIAL'), status: 'cancelled' } }))).status).toBe(412);
+    expect((await post('/cds-services/coverage-order-sign', hookRequest('order-sign', Array.from({ length: 51 }, (_, i) => order(`many-${i}`, [J9039]))))).status).toBe(400);
+    expect(await api.db.database.client.determination.count()).toBe(before);
     expect((await post('/cds-services/coverage-order-sign', hookRequest('order-sign', [order('mr7', [J9039])], { patient }))).status).toBe(412);
     expect((await post('/cds-services/coverage-order-sign', { ...hookRequest('order-sign', []), hook: 'order-select' })).status).toBe(400);
     expect((await post('/cds-services/coverage-order-sign', { hook: 'order-sign', hookInstance: 'x', context: { patientId: 'p1', draftOrders: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'MedicationRequest' } }] } }, prefetch: { patient, coverage: coverage('COMMERCIAL') } })).status).toBe(400);
@@ -269,6 +295,10 @@ describe('every coverage-information this service produces meets CRD 2.2.1 and F
       ['NO_EFFECTIVE_VERSION', await decide({ dateOfService: '2020-01-01', facts: [] })],
       ['NOT_DECIDABLE', await decide({ guidelineNumber: synthetic.number, dateOfService: '2030-06-01', lineOfBusiness: synthetic.line, facts: [] })],
     ];
+    // An approval while the order is only selected: not yet a satisfied authorization.
+    const selectedApproval = coverageInformation(outcomes[0]?.[1] as Determination, { coverageReference: 'Coverage/cov1', assertedOn: '2026-03-01', billingCode: { code: 'J9039', unitAmount: 1, unit: 'ug' }, expiryDate: null, questionnaireUrl: null, policyLink: null, provisional: true });
+    expect([part(selectedApproval, 'pa-needed')[0]?.valueCode, part(selectedApproval, 'satisfied-pa-id')]).toEqual(['auth-needed', []]);
+    produced.extensions.push({ label: 'APPROVED, order-select', extension: selectedApproval });
     const table: Record<string, Record<string, string | undefined>> = {};
     for (const [expected, determination] of outcomes) {
       expect(determination.outcome).toBe(expected);

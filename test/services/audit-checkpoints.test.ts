@@ -49,6 +49,8 @@ describe(`signed checkpoints anchor the audit chain outside the table it protect
     const genuine = (await determinationsInChainOrder(db.database.client, 30, 1))[0];
     await asDatabaseOwner(db, [`UPDATE "Determination" SET "seal" = '${genuine?.seal}' WHERE "sequence" = 32`]);
     expect((await verifyWithCheckpoints(db.database.client, KEY, checkpoint)).unsealed).toMatchObject({ count: 2, first: { sequence: 32 } });
+    // Nor will the server's next checkpoint anchor the forgery: signing is refused while it is there.
+    await expect(writeCheckpoint(db.database.client, KEY, new Date())).rejects.toThrow(/record 32 \(determination determination-032\) follows sealed records without a seal/);
     // Without the key nothing can be said of seals: only that the records are not anchored.
     expect(await verifyWithCheckpoints(db.database.client, null, checkpoint)).toMatchObject({ anchoredThrough: 30, unsealed: null, unanchored: 3 });
   });
