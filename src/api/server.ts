@@ -119,6 +119,7 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
   const limits = options.limits ?? DEFAULT_LIMITS;
   const protection = armor(limits, options.introspection);
   const schema = weighLists(enforceRoles(makeExecutableSchema({ typeDefs, resolvers: resolvers as never })));
+  const mutationFields = new Set(Object.keys(schema.getMutationType()?.getFields() ?? {}));
   const verifier = new ApiKeyVerifier(database.client);
   const rates = new RequestRateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS);
   const metrics = new ServerMetrics();
@@ -401,9 +402,12 @@ export async function createApiServer(options: ServerOptions): Promise<ApiServer
     ]);
     if (result === 'timeout') return timeoutResponse(response);
     // An answer over the budget is refused whole: a partial one would look like data that is missing.
-    if (budget.exceeded) return send(response, 400, 'application/json', responseTooLarge(`the answer would hold more than ${limits.maxListItems.toLocaleString('en-US')} list items: ask for fewer fields or guidelines at a time`));
+    // A mutation refused this way was still carried out: said, so a caller does not take the 400 for "nothing happened".
+    const mutated = mutationFields.has(observed.operation) || (observed.operation === 'multiple' && /\bmutation\b/.test(queryText ?? ''));
+    const wrote = mutated ? ' (the mutation was carried out: read its result again with fewer fields)' : '';
+    if (budget.exceeded) return send(response, 400, 'application/json', responseTooLarge(`the answer would hold more than ${limits.maxListItems.toLocaleString('en-US')} list items: ask for fewer fields or guidelines at a time${wrote}`));
     if (result.body.kind === 'complete' && result.body.string.length * 3 > limits.maxResponseBytes && Buffer.byteLength(result.body.string) > limits.maxResponseBytes) {
-      return send(response, 400, 'application/json', responseTooLarge(`the answer would be larger than ${limits.maxResponseBytes.toLocaleString('en-US')} bytes: ask for fewer fields or guidelines at a time`));
+      return send(response, 400, 'application/json', responseTooLarge(`the answer would be larger than ${limits.maxResponseBytes.toLocaleString('en-US')} bytes: ask for fewer fields or guidelines at a time${wrote}`));
     }
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of result.headers) outHeaders[key] = value;

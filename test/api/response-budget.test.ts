@@ -31,6 +31,14 @@ describe(`lists without \`first\` are weighed by their stored length (${testProv
     expect(past.body.errors).toEqual([{ message: 'the answer would hold more than 50 list items: ask for fewer fields or guidelines at a time', extensions: { code: 'RESPONSE_TOO_LARGE' } }]);
   });
 
+  it('a mutation whose answer is over the budget says it was carried out', async () => {
+    const before = await api.db.database.client.determination.count();
+    const { status, body } = await api.graphqlAs('evaluator', `mutation { evaluateRequest(input: { guidelineNumber: "Evolut_CG_3258", dateOfService: "2026-03-02", lineOfBusiness: "COMMERCIAL", facts: [] }) { id reasons { criterionKey factsRead missingFacts } missingFacts { key allowedValues } } }`);
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.message).toMatch(/the mutation was carried out/);
+    expect(await api.db.database.client.determination.count()).toBe(before + 1);
+  });
+
   it('an answer larger than the byte limit is refused whole', async () => {
     const small = await api.graphqlAs(null, '{ guideline(number: "Evolut_CG_3258") { currentVersion { title references { ordinal } } } }');
     expect(small.status).toBe(200);
