@@ -8,8 +8,8 @@ export interface AssertionContext {
   readonly coverageReference: string;
   /** The day the assertion is made (YYYY-MM-DD). */
   readonly assertedOn: string;
-  /** The guideline's billing code the order was matched on, and the size of one billing unit. */
-  readonly billingCode: { readonly code: string; readonly unitAmount: number | null; readonly unit: string | null } | null;
+  /** The guideline's HCPCS code the order was matched on. */
+  readonly billingCode: string | null;
   /** The day before the next version takes effect (the assertion holds until then); null when none is published. */
   readonly expiryDate: string | null;
   /** The DTR questionnaire that gathers what the rules still need (INCOMPLETE only). */
@@ -66,7 +66,7 @@ export function coverageInformation(decided: Determination | Indeterminate, cont
   const parts: Extension[] = [{ url: 'coverage', valueReference: { reference: context.coverageReference } }];
   if ('kind' in decided) {
     parts.push({ url: 'covered', valueCode: 'indeterminate' }, { url: 'pa-needed', valueCode: 'indeterminate' });
-    if (context.billingCode) parts.push({ url: 'billingCode', valueCoding: { system: HCPCS_SYSTEM, code: context.billingCode.code } });
+    if (context.billingCode) parts.push({ url: 'billingCode', valueCoding: { system: HCPCS_SYSTEM, code: context.billingCode } });
     parts.push(decided.kind === 'technical'
       ? { url: 'reason', valueCodeableConcept: { coding: [{ system: CRD_TEMP_CODES, code: 'technical', display: 'Technical issues' }], text: decided.text } }
       : reasonText(decided.text));
@@ -76,7 +76,7 @@ export function coverageInformation(decided: Determination | Indeterminate, cont
   const provisionalApproval = decided.outcome === 'APPROVED' && context.provisional === true;
   const assertion = provisionalApproval ? { ...ASSERTION_OF.APPROVED, paNeeded: 'auth-needed' } : ASSERTION_OF[decided.outcome];
   parts.push(...code('covered', assertion.covered), ...code('pa-needed', assertion.paNeeded), ...code('doc-needed', assertion.docNeeded), ...code('doc-purpose', assertion.docPurpose), ...code('info-needed', assertion.infoNeeded));
-  if (context.billingCode) parts.push({ url: 'billingCode', valueCoding: { system: HCPCS_SYSTEM, code: context.billingCode.code } });
+  if (context.billingCode) parts.push({ url: 'billingCode', valueCoding: { system: HCPCS_SYSTEM, code: context.billingCode } });
   switch (decided.outcome) {
     case 'APPROVED':
       if (provisionalApproval) parts.push(reasonText(`The criteria of ${decided.guidelineNumber} are met on what was sent; prior authorization is satisfied when the order is signed`));
@@ -112,7 +112,7 @@ export function coverageInformation(decided: Determination | Indeterminate, cont
           {
             url: 'value',
             valueQuantity: inBillingUnits
-              ? { value: limit.billingUnits as number, unit: `billing units of ${context.billingCode?.code}`, system: UCUM_SYSTEM, code: '{unit}' }
+              ? { value: limit.billingUnits as number, unit: `billing units of ${context.billingCode}`, system: UCUM_SYSTEM, code: '{unit}' }
               : { value: limit.amount, unit: limit.unit, system: UCUM_SYSTEM, code: limit.unit },
           },
           { url: 'qualification', valueString: `${limit.kind}: ${limit.explanation}` },

@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Extension, MedicationRequest } from '@medplum/fhirtypes';
 import { epochDay } from '../domain/calendar.ts';
 import type { Determination } from '../domain/determination.ts';
-import { versionInEffect } from '../domain/effective-period.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ASSERTION_OF, coverageInformation } from '../fhir/coverage-information.ts';
 import type { Indeterminate } from '../fhir/coverage-information.ts';
@@ -11,12 +10,12 @@ import { coverageCard } from '../fhir/crd-card.ts';
 import { COVERAGE_INFORMATION_URL } from '../fhir/crd-codes.ts';
 import type { CoverageHook, HookOrder, HookProblem } from '../fhir/hook-request.ts';
 import { lineOfBusinessOf, readHookRequest } from '../fhir/hook-request.ts';
-import { exact, toNumber } from '../rules/exact.ts';
+import { exact, multiply, toNumber } from '../rules/exact.ts';
 import { conversion } from '../rules/units.ts';
 import type { Database } from '../store/database.ts';
-import { versionSummaries } from '../store/guideline-reader.ts';
 import { evaluateRequest } from './evaluate-request.ts';
-import { resolveGuideline } from './guideline-lookup.ts';
+import { resolveGuideline, versionsOn } from './guideline-lookup.ts';
+import { questionnaireUrl } from './dtr-questionnaires.ts';
 import type { VersionCatalog, VersionEntry } from './version-catalog.ts';
 
 /** The CDS services this server offers (CDS Hooks discovery). */
@@ -81,7 +80,7 @@ function factsFromOrder(order: HookOrder, birthDate: string | undefined, version
     });
     if (targets.length === 1) {
       const target = targets[0] as (typeof targets)[number];
-      const value = toNumber({ n: exact(dose.value).n * target.factor.n, d: exact(dose.value).d * target.factor.d });
+      const value = toNumber(multiply(exact(dose.value), target.factor));
       given.push({ key: target.key, value: Math.round(value * 1e6) / 1e6 });
     }
   }
@@ -106,8 +105,7 @@ async function assertOrder(database: Database, catalog: VersionCatalog, order: H
   const dateOfService = order.dateOfService ?? dayOf(options.now);
   const day = epochDay(dateOfService);
   if (day === null) return { decided: none(`the order's date ${dateOfService} is not a calendar date`), version: null, code, expiry: null };
-  const summaries = await catalog.lookup(`versions\u0000${guideline.id}`, () => versionSummaries(database.client, [guideline.id]));
-  const summary = versionInEffect(summaries, new Date(day * 86_400_000));
+  const { summaries, inEffect: summary } = await versionsOn(database, catalog, guideline.id, dateOfService);
   const version = summary ? await catalog.get(summary.id) : null;
   const next = summary ? summaries.find((candidate) => candidate.effectiveFrom.getTime() > summary.effectiveFrom.getTime()) : summaries[0];
   const expiry = next ? dayBefore(next.effectiveFrom) : null;
@@ -158,13 +156,12 @@ export async function answerCoverageHook(database: Database, catalog: VersionCat
       outcome = { decided: { kind: 'technical', text: 'a technical problem kept the payer from evaluating this order; try again', assertionId: randomUUID() }, version: null, code: order.hcpcsCodes[0] ?? null, expiry: null };
     }
     const { decided, version, code, expiry } = outcome;
-    const billing = version && code ? version.document.codes.find((candidate) => candidate.code === code) : undefined;
     const policyLink = 'kind' in decided || !version ? null : sectionLink(options.baseUrl, version.id, decided);
     const extension: Extension = coverageInformation(decided, {
       coverageReference: `Coverage/${request.coverage.id}`, assertedOn,
-      billingCode: code ? { code, unitAmount: billing?.billingUnit?.amount ?? null, unit: billing?.billingUnit?.unit ?? null } : null,
+      billingCode: code,
       expiryDate: 'kind' in decided ? null : expiry,
-      questionnaireUrl: version ? `${options.baseUrl}/fhir/Questionnaire/${version.id}` : null,
+      questionnaireUrl: version ? questionnaireUrl(options.baseUrl, version.id) : null,
       policyLink,
       provisional: request.hook === 'order-select',
     });

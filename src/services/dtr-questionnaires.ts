@@ -3,12 +3,9 @@ import type { Determination, FactRequirementView } from '../domain/determination
 import { badInput, DomainError } from '../domain/errors.ts';
 import { readOrder } from '../fhir/hook-request.ts';
 import { contextItems, DATE_OF_SERVICE, factItem, LINE_OF_BUSINESS, readAnswers, versionQuestionnaire } from '../fhir/questionnaire.ts';
-import { resolveGuideline } from './guideline-lookup.ts';
+import { resolveGuideline, versionsOn } from './guideline-lookup.ts';
 import { decide } from '../rules/decide.ts';
 import type { Database } from '../store/database.ts';
-import { versionSummaries } from '../store/guideline-reader.ts';
-import { epochDay } from '../domain/calendar.ts';
-import { versionInEffect } from '../domain/effective-period.ts';
 import { evaluateRequest, readRawRequest, renderDecision, requirementOf } from './evaluate-request.ts';
 import type { VersionCatalog, VersionEntry } from './version-catalog.ts';
 
@@ -55,9 +52,7 @@ async function decideAnswers(database: Database, catalog: VersionCatalog, baseUr
   if (answers.problems.length > 0) throw badInput(`the answers are not readable: ${answers.problems.map((problem) => `${problem.linkId} ${problem.message}`).join('; ')}`, answers.problems.map((problem) => ({ field: `item.${problem.linkId}`, message: problem.message })));
   if (answers.dateOfService !== null) {
     // A questionnaire belongs to one version: answers for a day another version governs are refused, never decided by the wrong rules.
-    const day = epochDay(answers.dateOfService);
-    const summaries = await catalog.lookup(`versions\u0000${version.guidelineId}`, () => versionSummaries(database.client, [version.guidelineId]));
-    const inEffect = day === null ? null : versionInEffect(summaries, new Date(day * 86_400_000));
+    const { inEffect } = await versionsOn(database, catalog, version.guidelineId, answers.dateOfService);
     if (inEffect?.id !== version.id) {
       throw badInput(`on ${answers.dateOfService} ${inEffect ? `version ${inEffect.id} (${inEffect.implementationMonth}) of ${version.document.header.guidelineNumber} is in effect: use its questionnaire` : `no version of ${version.document.header.guidelineNumber} is in effect`}`, [{ field: `item.${DATE_OF_SERVICE}`, message: 'another version governs this day' }]);
     }
@@ -158,9 +153,7 @@ export async function questionnairePackage(database: Database, catalog: VersionC
     }
     try {
       const guideline = await resolveGuideline(database.client, database.provider, { hcpcsCode: code });
-      const day = epochDay(order.dateOfService ?? today);
-      const summaries = await catalog.lookup(`versions\u0000${guideline.id}`, () => versionSummaries(database.client, [guideline.id]));
-      const inEffect = day === null ? null : versionInEffect(summaries, new Date(day * 86_400_000));
+      const { inEffect } = await versionsOn(database, catalog, guideline.id, order.dateOfService ?? today);
       if (inEffect) versionIds.add(inEffect.id);
       else issues.push({ severity: 'warning', code: 'not-found', diagnostics: `MedicationRequest/${resource.id ?? ''}: no version of ${guideline.number} is in effect on ${order.dateOfService ?? today}` });
     } catch (error) {

@@ -296,13 +296,13 @@ describe('every coverage-information this service produces meets CRD 2.2.1 and F
       ['NOT_DECIDABLE', await decide({ guidelineNumber: synthetic.number, dateOfService: '2030-06-01', lineOfBusiness: synthetic.line, facts: [] })],
     ];
     // An approval while the order is only selected: not yet a satisfied authorization.
-    const selectedApproval = coverageInformation(outcomes[0]?.[1] as Determination, { coverageReference: 'Coverage/cov1', assertedOn: '2026-03-01', billingCode: { code: 'J9039', unitAmount: 1, unit: 'ug' }, expiryDate: null, questionnaireUrl: null, policyLink: null, provisional: true });
+    const selectedApproval = coverageInformation(outcomes[0]?.[1] as Determination, { coverageReference: 'Coverage/cov1', assertedOn: '2026-03-01', billingCode: 'J9039', expiryDate: null, questionnaireUrl: null, policyLink: null, provisional: true });
     expect([part(selectedApproval, 'pa-needed')[0]?.valueCode, part(selectedApproval, 'satisfied-pa-id')]).toEqual(['auth-needed', []]);
     produced.extensions.push({ label: 'APPROVED, order-select', extension: selectedApproval });
     const table: Record<string, Record<string, string | undefined>> = {};
     for (const [expected, determination] of outcomes) {
       expect(determination.outcome).toBe(expected);
-      const extension = coverageInformation(determination, { coverageReference: 'Coverage/cov1', assertedOn: '2026-03-01', billingCode: { code: 'J9039', unitAmount: 1, unit: 'ug' }, expiryDate: null, questionnaireUrl: 'http://localhost/fhir/Questionnaire/x', policyLink: 'http://localhost/guidelines/x/source' });
+      const extension = coverageInformation(determination, { coverageReference: 'Coverage/cov1', assertedOn: '2026-03-01', billingCode: 'J9039', expiryDate: null, questionnaireUrl: 'http://localhost/fhir/Questionnaire/x', policyLink: 'http://localhost/guidelines/x/source' });
       produced.extensions.push({ label: expected, extension });
       produced.resources.push({ label: `MedicationRequest for ${expected}`, resource: { ...order(`m-${expected}`, [J9039]), extension: [extension] } });
       table[expected] = Object.fromEntries(['covered', 'pa-needed', 'doc-needed'].map((url) => [url, part(extension, url)[0]?.valueCode]));
